@@ -1,0 +1,64 @@
+"""`kubelint` entry point. Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or
+internal error."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from kubelint import __version__
+from kubelint.cli.check import check
+from kubelint.cli.schemas import schemas
+
+EXIT_INTERNAL = 2
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "-V", "--version", prog_name="kubelint")
+def cli() -> None:
+    """Offline validator and linter for Kubernetes manifests."""
+
+
+cli.add_command(check)
+cli.add_command(schemas)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; never lets a traceback reach the user unless KUBELINT_DEBUG is set."""
+    try:
+        return int(cli.main(args=argv, prog_name="kubelint", standalone_mode=False) or 0)
+    except click.exceptions.Abort:
+        click.echo("kubelint: aborted", err=True)
+        return EXIT_INTERNAL
+    except click.ClickException as exc:
+        exc.show()
+        return EXIT_INTERNAL
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_INTERNAL
+    except KeyboardInterrupt:
+        click.echo("kubelint: interrupted", err=True)
+        return 130
+    except Exception as exc:  # a bug in kubelint, not in the user's input
+        if os.environ.get("KUBELINT_DEBUG"):
+            raise
+        click.echo(
+            f"kubelint: internal error: {type(exc).__name__}: {exc}\n"
+            "This is a bug in kubelint; please report it with the input that caused it "
+            "(set KUBELINT_DEBUG=1 for a traceback).",
+            err=True,
+        )
+        return EXIT_INTERNAL
+
+
+def _silence_stdout() -> None:
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
+def entry() -> None:
+    sys.exit(main())

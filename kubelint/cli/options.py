@@ -1,0 +1,67 @@
+"""Shared option types and parsers."""
+
+from __future__ import annotations
+
+import re
+
+import click
+
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?\s*$", re.IGNORECASE)
+_UNITS = {
+    "": 1,
+    "b": 1,
+    "k": 1024,
+    "kb": 1000,
+    "kib": 1024,
+    "m": 1024**2,
+    "mb": 1000**2,
+    "mib": 1024**2,
+    "g": 1024**3,
+    "gb": 1000**3,
+    "gib": 1024**3,
+}
+
+
+class SizeType(click.ParamType):
+    """A byte size: 3145728, 3MiB, 512KiB, 1.5MB."""
+
+    name = "size"
+
+    def convert(self, value, param, ctx) -> int:
+        if isinstance(value, int):
+            return value
+        match = _SIZE.match(str(value))
+        if not match:
+            self.fail(f"{value!r} is not a size like 3MiB or 65536", param, ctx)
+        number, unit = match.groups()
+        return int(float(number) * _UNITS[(unit or "").lower()])
+
+
+SIZE = SizeType()
+
+
+def parse_severity_overrides(items: tuple[str, ...]) -> dict:
+    """'NAME=LEVEL' pairs → {name: Severity | None}; 'ignore'/'off' drop the finding."""
+    from kubelint import codes
+    from kubelint.model import Severity
+
+    out: dict = {}
+    for item in items:
+        name, sep, level = item.partition("=")
+        if not sep:
+            raise click.BadParameter(f"{item!r}: expected RULE=LEVEL", param_hint="--severity")
+        try:
+            key = codes.lookup(name.strip()).name
+        except KeyError:
+            raise click.BadParameter(
+                f"unknown rule {name.strip()!r}", param_hint="--severity"
+            ) from None
+        level = level.strip().lower()
+        if level in ("ignore", "off", "none"):
+            out[key] = None
+            continue
+        try:
+            out[key] = Severity.parse(level)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--severity") from None
+    return out

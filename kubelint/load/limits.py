@@ -1,0 +1,23 @@
+"""Resource limits that keep hostile input from hanging or exhausting kubelint."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MIB = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Bounds applied while reading input. Every limit hit becomes a finding, never a crash."""
+
+    max_file_bytes: int = 64 * MIB
+    """Whole files larger than this are not parsed (a finding says so)."""
+    max_document_bytes: int = 3 * MIB
+    """Like the apiserver's 3 MiB request body limit: larger YAML documents are rejected."""
+    max_depth: int = 256
+    """Nesting depth of mappings and sequences (libyaml itself stops at 1000)."""
+    max_alias_nodes: int = 100_000
+    """Nodes that alias expansion may add to one document ("billion laughs" guard)."""
+    max_objects: int = 1_000_000
+    """Objects in one run; input beyond this is reported and not processed."""

@@ -1,0 +1,159 @@
+"""Plain-scalar resolution as Kubernetes reads YAML.
+
+kubectl and the apiserver turn YAML into JSON with sigs.k8s.io/yaml, which resolves plain
+(unquoted) scalars with go-yaml v2's YAML 1.1-flavoured rules, not YAML 1.2 core:
+
+========  ===================  ==================  =========================
+scalar    Kubernetes sees      YAML 1.2 core       PyYAML (YAML 1.1)
+========  ===================  ==================  =========================
+on, yes   boolean true         string              boolean true
+y, n      boolean true/false   string              string
+0777      integer 511 (octal)  integer 777         integer 511
+1_000     integer 1000         string              integer 1000
+0b101     integer 5            string              integer 5
+1e3       number 1000          number 1000         string "1e3"
+09        number 9             integer 9           string "09"
+1:30      string "1:30"        string              integer 90 (base 60)
+2024-01-02 string              string              date
+=         string "="           string              tag:yaml.org,2002:value
+========  ===================  ==================  =========================
+
+kubelint follows the first column, so validation sees exactly what the apiserver would.
+Scalars whose meaning differs between the columns are reported as `ambiguous-scalar`
+warnings by the loader (see `ambiguity`).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+TRUES = frozenset(("y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"))
+FALSES = frozenset(("n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"))
+_YAML11_ONLY_BOOLS = (TRUES | FALSES) - {"true", "True", "TRUE", "false", "False", "FALSE"}
+_SPECIAL_FLOATS = {
+    ".inf": math.inf,
+    ".Inf": math.inf,
+    ".INF": math.inf,
+    "+.inf": math.inf,
+    "+.Inf": math.inf,
+    "+.INF": math.inf,
+    "-.inf": -math.inf,
+    "-.Inf": -math.inf,
+    "-.INF": -math.inf,
+    ".nan": math.nan,
+    ".NaN": math.nan,
+    ".NAN": math.nan,
+}
+_NUMERIC_START = frozenset("+-.0123456789")
+# go's strconv.ParseInt(s, 0, 64) after go-yaml removed underscores
+_GO_INT = re.compile(r"[-+]?(?:0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)\Z")
+# go-yaml v2's yamlStyleFloat
+_GO_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
+_INT64_MIN, _UINT64_MAX = -(2**63), 2**64 - 1
+
+
+def resolve_plain(text: str) -> Any:
+    """Value of a plain scalar the way sigs.k8s.io/yaml (go-yaml v2) resolves it."""
+    if text in NULLS:
+        return None
+    if text in TRUES:
+        return True
+    if text in FALSES:
+        return False
+    if text[0] in _NUMERIC_START:
+        return _resolve_number(text)
+    return text
+
+
+def _resolve_number(text: str) -> Any:
+    special = _SPECIAL_FLOATS.get(text)
+    if special is not None:
+        return special
+    plain = text.replace("_", "") if "_" in text else text
+    if _GO_INT.match(plain):
+        value = _parse_go_int(plain)
+        if _INT64_MIN <= value <= _UINT64_MAX:
+            return value
+    if _GO_FLOAT.match(plain):
+        value = float(plain)
+        if math.isinf(value):  # go's ParseFloat reports a range error; go-yaml keeps the string
+            return text
+        # Go's JSON encoder writes an integral float64 as an integer (1e3 -> 1000), so the
+        # apiserver cannot tell them apart: neither do we.
+        return int(value) if value.is_integer() and abs(value) < 2**63 else value
+    return text
+
+
+def _parse_go_int(plain: str) -> int:
+    sign = -1 if plain[0] == "-" else 1
+    digits = plain[1:] if plain[0] in "+-" else plain
+    if len(digits) > 1 and digits[0] == "0":
+        prefix = digits[1]
+        if prefix in "xX":
+            return sign * int(digits[2:], 16)
+        if prefix in "oO":
+            return sign * int(digits[2:], 8)
+        if prefix in "bB":
+            return sign * int(digits[2:], 2)
+        return sign * int(digits[1:], 8)
+    return sign * int(digits)
+
+
+_YAML12_INT = re.compile(r"[-+]?[0-9]+\Z")
+_SEXAGESIMAL = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?\Z")
+
+
+def ambiguity(text: str, value: Any) -> str | None:
+    """Why a plain scalar reads differently across YAML versions, or None when it does not.
+
+    `value` is what `resolve_plain(text)` returned (what Kubernetes sees).
+    """
+    if text in _YAML11_ONLY_BOOLS:
+        return (
+            f"plain {text!r} is read by Kubernetes as the boolean {str(value).lower()} "
+            f"(YAML 1.1), but as the string {text!r} by YAML 1.2 tools"
+        )
+    if isinstance(value, str):
+        if _SEXAGESIMAL.match(text):
+            return f"plain {text!r} is a string for Kubernetes but a base-60 number in YAML 1.1"
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return None
+    plain = text.replace("_", "")
+    digits = plain.lstrip("+-")
+    if "_" in text:
+        return f"plain {text!r} is read by Kubernetes as {value} but as a string by YAML 1.2 tools"
+    if _GO_INT.match(plain) and len(digits) > 1 and digits[0] == "0" and digits[1] not in "xXoO":
+        if digits[1] in "bB":
+            return (
+                f"plain {text!r} is read by Kubernetes as the binary number {value}, "
+                "but as a string by YAML 1.2 tools"
+            )
+        return (
+            f"plain {text!r} is read by Kubernetes as the octal number {value}, "
+            f"but as {int(plain)} by YAML 1.2 tools"
+        )
+    if ("e" in text or "E" in text) and "." not in text:
+        return (
+            f"plain {text!r} is read by Kubernetes as the number {value:g}, "
+            "but as a string by YAML 1.1 tools"
+        )
+    if _YAML12_INT.match(text) and not _GO_INT.match(plain):  # 08, 09: not octal, so a float
+        return f"plain {text!r} is read by Kubernetes as {value} but as a string by YAML 1.1 tools"
+    return None
+
+
+def format_key(value: Any) -> str:
+    """Mapping keys become JSON object keys: sigs.k8s.io/yaml formats non-string scalars."""
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value) if not value.is_integer() else str(int(value))
+    return str(value)

@@ -1,0 +1,64 @@
+"""Machine-readable report. The layout is versioned (`formatVersion`); see README "JSON output".
+
+Output is deterministic: findings sorted, keys sorted, no timings.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from kubelint import __version__
+from kubelint.model import Finding, Severity
+from kubelint.pipeline import CheckResult
+from kubelint.report import ReportOptions
+
+FORMAT_VERSION = 1
+
+
+def finding_dict(f: Finding) -> dict[str, Any]:
+    ref = None
+    if f.ref is not None:
+        ref = {
+            "apiVersion": f.ref.api_version,
+            "kind": f.ref.kind,
+            "namespace": f.ref.namespace,
+            "name": f.ref.name,
+        }
+    return {
+        "file": f.source,
+        "line": f.line,
+        "column": f.column,
+        "code": f.code,
+        "rule": f.name,
+        "severity": str(f.severity),
+        "message": f.message,
+        "object": ref,
+        "path": f.path_text,
+        "pathSegments": list(f.path),
+        "document": f.document,
+        "hint": f.hint,
+    }
+
+
+def report_dict(result: CheckResult) -> dict[str, Any]:
+    return {
+        "formatVersion": FORMAT_VERSION,
+        "tool": {"name": "kubelint", "version": __version__},
+        "kubernetesVersion": result.kubernetes_version,
+        "strict": result.strict,
+        "summary": {
+            "files": result.files,
+            "objects": result.objects,
+            "validated": result.validated,
+            "notValidated": result.unvalidated,
+            "emptyDocuments": result.empty_documents,
+            "customResourceDefinitions": result.crds,
+            "findings": {str(s): result.count(s) for s in reversed(Severity)},
+        },
+        "findings": [finding_dict(f) for f in result.findings],
+    }
+
+
+def render(result: CheckResult, options: ReportOptions) -> str:
+    return json.dumps(report_dict(result), indent=2, sort_keys=True, ensure_ascii=False) + "\n"

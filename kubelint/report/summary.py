@@ -1,0 +1,30 @@
+"""The one-line summary shared by the human formats."""
+
+from __future__ import annotations
+
+from kubelint.model import Severity
+from kubelint.pipeline import CheckResult
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
+def summary_line(result: CheckResult) -> str:
+    counts = ", ".join(
+        _plural(result.count(s), str(s)) if s != Severity.INFO else f"{result.count(s):,} info"
+        for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)
+    )
+    objects = _plural(result.objects, "object")
+    if result.unvalidated:
+        objects += f" ({result.unvalidated:,} without schema)"
+    empty = (
+        f", {_plural(result.empty_documents, 'empty document')} skipped"
+        if result.empty_documents
+        else ""
+    )
+    mode = "strict" if result.strict else "non-strict"
+    return (
+        f"{_plural(result.files, 'file')}, {objects}{empty}: {counts} "
+        f"in {result.elapsed:.2f}s (Kubernetes {result.kubernetes_version}, {mode})"
+    )

@@ -1,0 +1,105 @@
+"""Schema validation of loaded documents: resolve the kind, report API lifecycle, check fields."""
+
+from __future__ import annotations
+
+from kubelint.codes import finding
+from kubelint.model import Document, Finding, Location
+from kubelint.schema.compiled import SchemaCompileError
+from kubelint.schema.registry import Resolution, SchemaRegistry
+from kubelint.validate.messages import violations
+
+
+class Checker:
+    """Validates documents against one SchemaRegistry (one Kubernetes version, one mode)."""
+
+    def __init__(self, registry: SchemaRegistry) -> None:
+        self.registry = registry
+        self._broken: dict[str, str] = {}
+        self.validated = 0
+        self.unvalidated = 0
+
+    def check(self, doc: Document) -> list[Finding]:
+        body = doc.body
+        api_version, kind = body["apiVersion"], body["kind"]
+        resolution = self.registry.resolve(api_version, kind)
+        findings = self._resolution_findings(doc, resolution)
+        key = resolution.schema_key
+        if key is None:
+            self.unvalidated += 1
+            return findings
+        compiled = self._compiled(key, doc, findings)
+        if compiled is None:
+            self.unvalidated += 1
+            return findings
+        self.validated += 1
+        if not compiled.is_valid(body):
+            findings.extend(self._schema_findings(doc, compiled.errors(body)))
+        return findings
+
+    def _compiled(self, key: str, doc: Document, findings: list[Finding]):
+        if key in self._broken:
+            findings.append(self._invalid_crd(doc, key, self._broken[key]))
+            return None
+        try:
+            return self.registry.validator(key)
+        except SchemaCompileError as exc:
+            self._broken[key] = str(exc).splitlines()[0][:200]
+            findings.append(self._invalid_crd(doc, key, self._broken[key]))
+            return None
+
+    def _invalid_crd(self, doc: Document, key: str, why: str) -> Finding:
+        return finding(
+            "invalid-crd",
+            doc.source,
+            doc.locate(("kind",), True),
+            f"the CRD schema for {key.replace(':', ' ')} cannot be compiled ({why}); "
+            "this object was not validated",
+            ref=doc.ref,
+            path=("kind",),
+            document=doc.index,
+        )
+
+    def _resolution_findings(self, doc: Document, res: Resolution) -> list[Finding]:
+        out = []
+        for issue in res.issues:
+            out.append(
+                finding(
+                    issue.name,
+                    doc.source,
+                    doc.locate((issue.field,), False),
+                    issue.message,
+                    ref=doc.ref,
+                    path=(issue.field,),
+                    document=doc.index,
+                    hint=issue.hint,
+                )
+            )
+        return out
+
+    def _schema_findings(self, doc: Document, errors) -> list[Finding]:
+        out = []
+        for v in violations(errors):
+            if v.locate_path is not None:
+                where = doc.locate(v.locate_path, True) if v.locate_path else Location(doc.line, 1)
+            else:
+                where = doc.locate(v.path, v.at_key)
+            prefix = f"{_path_text(v.path)}: " if v.path else ""
+            out.append(
+                finding(
+                    v.name,
+                    doc.source,
+                    where,
+                    prefix + v.message,
+                    ref=doc.ref,
+                    path=v.path,
+                    document=doc.index,
+                    hint=v.hint,
+                )
+            )
+        return out
+
+
+def _path_text(path) -> str:
+    from kubelint.model import format_path
+
+    return format_path(path)
