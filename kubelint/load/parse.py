@@ -12,10 +12,6 @@ finding needs a line number, and walks the node tree along the JSON path.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
-import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -23,17 +19,13 @@ from typing import Any
 
 import yaml
 from yaml._yaml import CParser
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import Node, ScalarNode, SequenceNode
 
-from kubelint.load import scalars
+from kubelint.load.construct import MAP, PLAIN, SEQ, STR, Constructor, LimitExceeded, key_text
 from kubelint.load.limits import Limits
 from kubelint.model import JsonPath, Location
 
-PLAIN = "!kubelint/plain"  # our marker tag for plain scalars: resolved by scalars.resolve_plain
-_STR = "tag:yaml.org,2002:str"
-_SEQ = "tag:yaml.org,2002:seq"
-_MAP = "tag:yaml.org,2002:map"
-_CORE = "tag:yaml.org,2002:"
+_ALIAS = re.compile(r"(?:^|[\s\[{,])\*[^\s\]},]", re.MULTILINE)
 _DOC_START = re.compile(r"^---(?=[ \t\r\n]|\Z)", re.MULTILINE)
 
 
@@ -42,8 +34,8 @@ class _Composer(CParser):
 
     def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
         if kind is ScalarNode:
-            return PLAIN if implicit[0] else _STR
-        return _SEQ if kind is SequenceNode else _MAP
+            return PLAIN if implicit[0] else STR
+        return SEQ if kind is SequenceNode else MAP
 
     def descend_resolver(self, parent: Any, index: Any) -> None:
         pass
@@ -81,194 +73,6 @@ class ParseResult:
     empty_documents: int = 0
 
 
-class _LimitExceeded(Exception):
-    def __init__(self, name: str, node: Node, message: str) -> None:
-        super().__init__(message)
-        self.name, self.node, self.message = name, node, message
-
-
-class _Constructor:
-    """Builds plain data from a composed node tree (one document)."""
-
-    def __init__(self, limits: Limits, line_offset: int, index: int) -> None:
-        self.limits = limits
-        self.line_offset = line_offset
-        self.index = index
-        self.problems: list[Problem] = []
-        self.values: dict[int, Any] = {}
-        self.sizes: dict[int, int] = {}
-        self.count = 0
-        self.expanded = 0
-
-    def build(self, node: Node) -> Any:
-        return self._node(node, (), 0)
-
-    def _problem(self, name: str, node: Node, message: str, path: JsonPath, hint=None) -> None:
-        mark = node.start_mark
-        self.problems.append(
-            Problem(
-                name,
-                mark.line + 1 + self.line_offset,
-                mark.column + 1,
-                message,
-                self.index,
-                path,
-                hint,
-            )
-        )
-
-    def _node(self, node: Node, path: JsonPath, depth: int) -> Any:
-        key = id(node)
-        size = self.sizes.get(key)
-        if size is not None:  # an alias to a node built before: expand a copy, within budget
-            self.expanded += size
-            if self.expanded > self.limits.max_alias_nodes:
-                raise _LimitExceeded(
-                    "alias-limit",
-                    node,
-                    f"alias expansion exceeds {self.limits.max_alias_nodes} nodes "
-                    "(a YAML alias bomb?); use --max-alias-nodes to raise the limit",
-                )
-            return _copy(self.values[key])
-        if depth > self.limits.max_depth:
-            raise _LimitExceeded(
-                "too-deep",
-                node,
-                f"nesting is deeper than {self.limits.max_depth} levels; "
-                "use --max-depth to raise the limit",
-            )
-        start = self.count
-        self.count += 1
-        cls = node.__class__
-        if cls is ScalarNode:
-            value = self._scalar(node, path)
-        elif cls is MappingNode:
-            value = self._mapping(node, path, depth)
-        else:
-            value = [self._node(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
-        if node.tag not in (PLAIN, _STR, _SEQ, _MAP) and not node.tag.startswith(_CORE):
-            self._problem(
-                "custom-tag",
-                node,
-                f"tag {node.tag} is ignored by Kubernetes; the value is read as plain data",
-                path,
-            )
-        self.sizes[key] = self.count - start
-        self.values[key] = value
-        return value
-
-    def _scalar(self, node: ScalarNode, path: JsonPath) -> Any:
-        text = node.value
-        tag = node.tag
-        if tag == PLAIN:
-            if not text:
-                return None
-            if text[0] not in _INTERESTING_START:
-                return text
-            value = scalars.resolve_plain(text)
-            if value is not text:
-                why = scalars.ambiguity(text, value)
-                if why:
-                    self._problem(
-                        "ambiguous-scalar",
-                        node,
-                        why,
-                        path,
-                        hint=f'quote it ("{text}") if you mean a string',
-                    )
-                if isinstance(value, float) and not math.isfinite(value):
-                    self._problem(
-                        "invalid-number",
-                        node,
-                        f"{text} cannot be sent to Kubernetes: JSON has no infinity or NaN",
-                        path,
-                    )
-            return value
-        if tag == _STR or not tag.startswith(_CORE):
-            return text
-        return self._explicit(node, tag[len(_CORE) :], path)
-
-    def _explicit(self, node: ScalarNode, tag: str, path: JsonPath) -> Any:
-        text = node.value
-        if tag == "binary":
-            try:
-                raw = base64.b64decode("".join(text.split()), validate=True)
-            except (binascii.Error, ValueError):
-                self._problem("yaml-syntax", node, "!!binary value is not valid base64", path)
-                return text
-            return base64.b64encode(raw).decode("ascii")  # []byte fields travel as base64
-        if tag in ("int", "float", "bool", "null"):
-            value = scalars.resolve_plain(text) if text else None
-            expected = {"int": int, "float": (int, float), "bool": bool, "null": type(None)}[tag]
-            if isinstance(value, expected) and not (tag != "bool" and isinstance(value, bool)):
-                return float(value) if tag == "float" else value
-            self._problem("yaml-syntax", node, f"{text!r} is not a valid !!{tag}", path)
-            return text
-        return text  # !!timestamp, !!str, !!value, ... are strings to Kubernetes
-
-    def _mapping(self, node: MappingNode, path: JsonPath, depth: int) -> dict[str, Any]:
-        result: dict[str, Any] = {}
-        merges: list[dict[str, Any]] = []
-        for key_node, value_node in node.value:
-            if (
-                key_node.__class__ is ScalarNode
-                and key_node.value == "<<"
-                and key_node.tag in (PLAIN, _CORE + "merge")
-            ):
-                merges.extend(self._merge_sources(value_node, path, depth))
-                continue
-            key = self._key(key_node, path, depth)
-            if key is None:
-                continue
-            if key in result:
-                self._problem(
-                    "duplicate-key",
-                    key_node,
-                    f"duplicate key {json.dumps(key)} in mapping "
-                    "(the apiserver rejects duplicate fields)",
-                    (*path, key),
-                )
-            result[key] = self._node(value_node, (*path, key), depth + 1)
-        for source in merges:  # explicit keys win over merged ones; earlier merges win
-            for key, value in source.items():
-                if key not in result:
-                    result[key] = value
-        return result
-
-    def _key(self, key_node: Node, path: JsonPath, depth: int) -> str | None:
-        if key_node.__class__ is not ScalarNode:
-            self._problem(
-                "yaml-syntax",
-                key_node,
-                "mapping keys must be scalars: Kubernetes objects are JSON",
-                path,
-            )
-            return None
-        return scalars.format_key(self._node(key_node, path, depth + 1))
-
-    def _merge_sources(self, node: Node, path: JsonPath, depth: int) -> list[dict[str, Any]]:
-        sources = node.value if node.__class__ is SequenceNode else [node]
-        out = []
-        for source in sources:
-            value = self._node(source, path, depth + 1)
-            if isinstance(value, dict):
-                out.append(value)
-            else:
-                self._problem("yaml-syntax", source, "merge key << needs a mapping", path)
-        return out
-
-
-_INTERESTING_START = frozenset("~nNyYtTfFoO+-.0123456789")
-
-
-def _copy(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _copy(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_copy(v) for v in value]
-    return value
-
-
 def split_chunks(text: str) -> list[tuple[int, int, str]]:
     """Split text at `---` document markers: (char offset, line offset, chunk text)."""
     starts = [m.start() for m in _DOC_START.finditer(text)]
@@ -292,6 +96,8 @@ class YamlText:
         self.text = text
         self.limits = limits
         self._chunks: list[tuple[int, int, str]] | None = None
+        self._aliases = "*" in text and bool(_ALIAS.search(text))
+        self._tags = "!" in text
         self._nodes: dict[int, list[Node]] = {}
 
     # -- parsing ---------------------------------------------------------------------------
@@ -385,10 +191,10 @@ class YamlText:
         if node is None or (node.__class__ is ScalarNode and node.value == "" and _is_plain(node)):
             result.empty_documents += 1
             return
-        constructor = _Constructor(self.limits, line_offset, index)
+        constructor = Constructor(self.limits, aliases=self._aliases, tags=self._tags)
         try:
             value = constructor.build(node)
-        except _LimitExceeded as exc:
+        except LimitExceeded as exc:
             mark = exc.node.start_mark
             result.problems.append(
                 Problem(exc.name, mark.line + 1 + line_offset, mark.column + 1, exc.message, index)
@@ -406,7 +212,18 @@ class YamlText:
                 )
             )
             return
-        result.problems.extend(constructor.problems)
+        result.problems.extend(
+            Problem(
+                p.name,
+                p.node.start_mark.line + 1 + line_offset,
+                p.node.start_mark.column + 1,
+                p.message,
+                index,
+                p.path,
+                p.hint,
+            )
+            for p in constructor.problems
+        )
         line = node.start_mark.line + 1 + line_offset
         result.documents.append(RawDocument(value, index, line, chunk, ordinal))
 
@@ -418,7 +235,7 @@ class YamlText:
             line_offset = self._get_chunks()[doc.chunk][1]
         if nodes is None:
             text = self.text if doc.chunk < 0 else self._get_chunks()[doc.chunk][2]
-            nodes = _compose_prefix(text, doc.ordinal + 1)
+            nodes = _compose_nodes(text)
             self._nodes[doc.chunk] = nodes
         if doc.ordinal >= len(nodes):
             return Location(doc.line, 1)
@@ -439,14 +256,11 @@ def _compose_all(text: str) -> Iterator[Node]:
         loader.dispose()
 
 
-def _compose_prefix(text: str, count: int) -> list[Any]:
-    """The first `count` document nodes of text (stops early; tolerates later errors)."""
+def _compose_nodes(text: str) -> list[Any]:
+    """The document nodes of a text that parsed before (libyaml, else ruamel.yaml)."""
     nodes: list[Any] = []
     try:
-        for node in _compose_all(text):
-            nodes.append(node)
-            if len(nodes) >= count:
-                break
+        nodes.extend(_compose_all(text))
     except yaml.YAMLError:
         ruamel_nodes = _ruamel_compose(text)
         if ruamel_nodes is not None:
@@ -528,10 +342,7 @@ def _find_key(node: Any, key: str) -> tuple[Any, Any] | None:
                 else [value_node]
             )
             continue
-        if raw == key or (
-            _is_plain(key_node)
-            and scalars.format_key(scalars.resolve_plain(raw) if raw else None) == key
-        ):
+        if raw == key or key_text(key_node) == key:
             return key_node, value_node
     for source in merged or ():
         if source.__class__.__name__ == "MappingNode":

@@ -25,6 +25,7 @@ warnings by the loader (see `ambiguity`).
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from typing import Any
@@ -111,38 +112,39 @@ def ambiguity(text: str, value: Any) -> str | None:
 
     `value` is what `resolve_plain(text)` returned (what Kubernetes sees).
     """
+    quoted = json.dumps(text)
     if text in _YAML11_ONLY_BOOLS:
         return (
-            f"plain {text!r} is read by Kubernetes as the boolean {str(value).lower()} "
-            f"(YAML 1.1), but as the string {text!r} by YAML 1.2 tools"
+            f"plain {quoted} is read by Kubernetes as the boolean {str(value).lower()} "
+            f"(YAML 1.1), but as the string {quoted} by YAML 1.2 tools"
         )
     if isinstance(value, str):
         if _SEXAGESIMAL.match(text):
-            return f"plain {text!r} is a string for Kubernetes but a base-60 number in YAML 1.1"
+            return f"plain {quoted} is a string for Kubernetes but a base-60 number in YAML 1.1"
         return None
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         return None
     plain = text.replace("_", "")
     digits = plain.lstrip("+-")
     if "_" in text:
-        return f"plain {text!r} is read by Kubernetes as {value} but as a string by YAML 1.2 tools"
+        return f"plain {quoted} is read by Kubernetes as {value} but as a string by YAML 1.2 tools"
     if _GO_INT.match(plain) and len(digits) > 1 and digits[0] == "0" and digits[1] not in "xXoO":
         if digits[1] in "bB":
             return (
-                f"plain {text!r} is read by Kubernetes as the binary number {value}, "
+                f"plain {quoted} is read by Kubernetes as the binary number {value}, "
                 "but as a string by YAML 1.2 tools"
             )
         return (
-            f"plain {text!r} is read by Kubernetes as the octal number {value}, "
+            f"plain {quoted} is read by Kubernetes as the octal number {value}, "
             f"but as {int(plain)} by YAML 1.2 tools"
         )
     if ("e" in text or "E" in text) and "." not in text:
         return (
-            f"plain {text!r} is read by Kubernetes as the number {value:g}, "
+            f"plain {quoted} is read by Kubernetes as the number {value:g}, "
             "but as a string by YAML 1.1 tools"
         )
     if _YAML12_INT.match(text) and not _GO_INT.match(plain):  # 08, 09: not octal, so a float
-        return f"plain {text!r} is read by Kubernetes as {value} but as a string by YAML 1.1 tools"
+        return f"plain {quoted} is read by Kubernetes as {value} but as a string by YAML 1.1 tools"
     return None
 
 
