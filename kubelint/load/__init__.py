@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from typing import Any
@@ -149,13 +150,33 @@ def _parse_json(text: str):  # -> ParseResult | None
             out[key] = value
         return out
 
+    constants: list[str] = []
+
+    def constant(name: str) -> None:
+        constants.append(name)
+
     try:
-        value = json.loads(text, object_pairs_hook=pairs)
+        value = json.loads(text, object_pairs_hook=pairs, parse_constant=constant)
     except (ValueError, RecursionError):
         return None
     if duplicates:
         return None  # the YAML parser reports duplicates with their positions
+    if constants:  # NaN, Infinity: Python's json accepts them, kubectl does not
+        return ParseResult([], [_constant_problem(text, c) for c in sorted(set(constants))], 0)
     return ParseResult([RawDocument(value, 0, 1, -1, 0)], [], 0)
+
+
+def _constant_problem(text: str, name: str) -> Problem:
+    match = re.search(r"(?<![\w\"])" + re.escape(name) + r"(?![\w\"])", text)
+    offset = match.start() if match else 0
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return Problem(
+        "yaml-syntax",
+        line,
+        column,
+        f"{name} is not valid JSON (kubectl rejects it): JSON has no NaN or infinity",
+    )
 
 
 def _objects(raw: RawDocument, yaml_text: YamlText, loaded: LoadedFile) -> None:

@@ -212,18 +212,26 @@ class YamlText:
                 )
             )
             return
-        result.problems.extend(
-            Problem(
-                p.name,
-                p.node.start_mark.line + 1 + line_offset,
-                p.node.start_mark.column + 1,
-                p.message,
-                index,
-                p.path,
-                p.hint,
+        templated = None
+        for p in constructor.problems:
+            hint = p.hint
+            if p.name == "yaml-syntax" and hint is None:
+                templated = looks_templated(self.text) if templated is None else templated
+                hint = TEMPLATE_HINT if templated else None
+            mark = p.node.start_mark
+            result.problems.append(
+                Problem(
+                    p.name,
+                    mark.line + 1 + line_offset,
+                    mark.column + 1,
+                    p.message,
+                    index,
+                    p.path,
+                    hint,
+                )
             )
-            for p in constructor.problems
-        )
+        if any(p.name == "yaml-syntax" for p in constructor.problems):
+            return  # sigs.k8s.io/yaml fails on this document: nothing to validate
         line = node.start_mark.line + 1 + line_offset
         result.documents.append(RawDocument(value, index, line, chunk, ordinal))
 
@@ -282,21 +290,30 @@ def _ruamel_compose(text: str) -> list[Any] | None:
     return [ruamel_nodes.convert(n) for n in nodes if n is not None]
 
 
+TEMPLATE_HINT = "this looks like a template: render it first (helm template, kustomize build)"
+
+
+def looks_templated(text: str) -> bool:
+    """Go/Helm or Jinja template markup anywhere in the text."""
+    return "{{" in text or "{%" in text
+
+
 def _syntax_problem(exc: yaml.YAMLError, text: str, line_offset: int, index: int) -> Problem:
+    context = getattr(exc, "context", None)
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    if context == "while scanning a simple key" and getattr(exc, "context_mark", None):
+        mark = exc.context_mark  # the line that lacks its ':' rather than the line after it
     line = (mark.line if mark else 0) + 1
     column = (mark.column if mark else 0) + 1
     problem = getattr(exc, "problem", None) or str(exc)
-    context = getattr(exc, "context", None)
     message = f"{context}: {problem}" if context else str(problem)
     hint = None
     lines = text.splitlines()
-    if 0 < line <= len(lines):
-        source_line = lines[line - 1]
-        if "\t" in source_line[: max(column, 1)] or "'\\t'" in message:
-            hint = "YAML forbids tabs for indentation: indent with spaces"
-        elif "{{" in source_line or "{%" in source_line:
-            hint = "this looks like a template: render it first (helm template, kustomize build)"
+    source_line = lines[line - 1] if 0 < line <= len(lines) else ""
+    if "\t" in source_line[: max(column, 1)] or "'\\t'" in message:
+        hint = "YAML forbids tabs for indentation: indent with spaces"
+    elif looks_templated(text):
+        hint = TEMPLATE_HINT
     if "maximum nesting depth" in message:
         return Problem(
             "too-deep",

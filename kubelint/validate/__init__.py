@@ -34,7 +34,26 @@ class Checker:
         self.validated += 1
         if not compiled.is_valid(body):
             findings.extend(self._schema_findings(doc, compiled.errors(body)))
+        findings.extend(self._name_findings(doc))
         return findings
+
+    def _name_findings(self, doc: Document) -> list[Finding]:
+        """The apiserver requires a name (or generateName) on every object it stores."""
+        meta = doc.body.get("metadata")
+        if isinstance(meta, dict) and (meta.get("name") or meta.get("generateName")):
+            return []
+        where = doc.locate(("metadata",), True) if isinstance(meta, dict) else doc.locate(())
+        return [
+            finding(
+                "missing-required-field",
+                doc.source,
+                where,
+                "metadata.name: missing required field \"name\" (or generateName)",
+                ref=doc.ref,
+                path=("metadata", "name"),
+                document=doc.index,
+            )
+        ]
 
     def _compiled(self, key: str, doc: Document, findings: list[Finding]):
         if key in self._broken:
