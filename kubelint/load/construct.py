@@ -24,7 +24,20 @@ STR = "tag:yaml.org,2002:str"
 SEQ = "tag:yaml.org,2002:seq"
 MAP = "tag:yaml.org,2002:map"
 CORE = "tag:yaml.org,2002:"
-_STANDARD_TAGS = frozenset((PLAIN, STR, SEQ, MAP))
+_CORE_NAMES = (
+    "null",
+    "bool",
+    "int",
+    "float",
+    "str",
+    "binary",
+    "timestamp",
+    "seq",
+    "map",
+    "merge",
+    "value",
+)
+_STANDARD_TAGS = frozenset((PLAIN, *(CORE + name for name in _CORE_NAMES)))
 # first characters of plain scalars that may resolve to something other than a string
 _INTERESTING_START = frozenset("~nNyYtTfFoO+-.0123456789")
 
@@ -86,6 +99,7 @@ class Constructor:
                         f"alias expansion exceeds {self.max_alias_nodes:,} nodes (a YAML alias "
                         "bomb?); use --max-alias-nodes to raise the limit",
                     )
+                self._count += size  # so that aliases of aliases count their whole expansion
                 return _copy(self._values[key])
             start = self._count
             self._count += 1
@@ -102,7 +116,7 @@ class Constructor:
             value = self._mapping(node, depth)
         else:
             value = [self._node(item, depth + 1) for item in node.value]
-        if self.tags and node.tag not in _STANDARD_TAGS and not node.tag.startswith(CORE):
+        if self.tags and node.tag not in _STANDARD_TAGS:
             self.problems.append(
                 NodeProblem(
                     "custom-tag",
@@ -124,10 +138,10 @@ class Constructor:
             if text[0] not in _INTERESTING_START:
                 return text
             value = scalars.resolve_plain(text)
-            if value is not text:
+            if value is not text or text[0].isdigit():
                 self._check_resolved(node, text, value)
             return value
-        if tag == STR or not tag.startswith(CORE):
+        if tag == STR or tag not in _STANDARD_TAGS:
             return text
         return self._explicit(node, tag[len(CORE) :])
 
@@ -158,7 +172,9 @@ class Constructor:
                     NodeProblem("yaml-syntax", node, "!!binary value is not valid base64")
                 )
                 return text
-            return base64.b64encode(raw).decode("ascii")  # []byte fields travel as base64
+            # go-yaml v2 decodes !!binary into a string of the raw bytes: Kubernetes then sees
+            # the decoded text (and a Secret's data field rejects it as invalid base64)
+            return raw.decode("utf-8", "replace")
         if tag in ("int", "float", "bool", "null"):
             value = scalars.resolve_plain(text) if text else None
             expected = {"int": int, "float": int | float, "bool": bool, "null": type(None)}[tag]
@@ -219,7 +235,22 @@ class Constructor:
             return None
         if key_node.tag == CORE + "merge":
             return "<<"
-        return scalars.format_key(self._node(key_node, depth))
+        if key_node.tag == PLAIN:
+            value = scalars.resolve_key(key_node.value) if key_node.value else None
+            if value is not key_node.value:
+                self._check_resolved(key_node, key_node.value, value)
+        else:
+            value = self._node(key_node, depth)
+        if value is None:
+            self.problems.append(
+                NodeProblem(
+                    "yaml-syntax",
+                    key_node,
+                    "null mapping key: Kubernetes cannot convert it to a JSON object key",
+                )
+            )
+            return None
+        return scalars.format_key(value)
 
     def _merge_sources(self, node: Node, depth: int) -> list[dict[str, Any]]:
         sources = node.value if node.__class__ is SequenceNode else [node]

@@ -67,7 +67,11 @@ def discover(args: Sequence[str], exclude: Iterable[str] = ()) -> Discovery:
             for match in matches:
                 if os.path.isdir(match):
                     _walk(match, out, seen, patterns)
-                elif not _excluded(match, patterns):
+                elif _excluded(match, patterns):
+                    continue
+                elif problem := _not_regular(match):
+                    out.findings.append(_unreadable(match, problem))
+                else:
                     _add(match, out, seen)
         else:
             out.findings.append(_unreadable(arg, "no such file or directory"))

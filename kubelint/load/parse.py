@@ -13,6 +13,7 @@ finding needs a line number, and walks the node tree along the JSON path.
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -75,7 +76,7 @@ class ParseResult:
 
 def split_chunks(text: str) -> list[tuple[int, int, str]]:
     """Split text at `---` document markers: (char offset, line offset, chunk text)."""
-    starts = [m.start() for m in _DOC_START.finditer(text)]
+    starts = [_before_directives(text, m.start()) for m in _DOC_START.finditer(text)]
     if not starts or starts[0] != 0:
         starts.insert(0, 0)
     chunks = []
@@ -87,6 +88,21 @@ def split_chunks(text: str) -> list[tuple[int, int, str]]:
         chunks.append((start, line, text[start:end]))
         previous = start
     return chunks
+
+
+def _before_directives(text: str, start: int) -> int:
+    """Move a document start back over the %YAML/%TAG directive lines that belong to it."""
+    while start > 0:
+        previous = text.rfind("\n", 0, start - 1) + 1
+        if not text.startswith("%", previous):
+            break
+        start = previous
+    return start
+
+
+def _utf8_size(text: str) -> int:
+    """Size in UTF-8 bytes, without encoding texts too small to matter."""
+    return len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
 
 
 class YamlText:
@@ -105,7 +121,7 @@ class YamlText:
         """Parse every document. One libyaml pass over the whole text is the fast path; a file
         with an oversized document or a syntax error is parsed again document by document, so
         that one bad document does not hide the others."""
-        if len(self.text) <= self.limits.max_document_bytes:
+        if _utf8_size(self.text) <= self.limits.max_document_bytes:
             result = ParseResult()
             if self._parse_stream(result, self.text, 0, 0, chunk=-1, fallback=False):
                 return result
@@ -115,7 +131,7 @@ class YamlText:
         result = ParseResult()
         index = 0
         for i, (_, line, chunk) in enumerate(self._get_chunks()):
-            size = len(chunk.encode("utf-8", "surrogatepass"))
+            size = _utf8_size(chunk)
             if size > self.limits.max_document_bytes:
                 result.problems.append(
                     Problem(
@@ -276,6 +292,10 @@ def _compose_nodes(text: str) -> list[Any]:
     return nodes
 
 
+RUAMEL_FALLBACK_CHARS = 512 * 1024
+"""Larger documents that libyaml rejects are reported without a second (slow) opinion."""
+
+
 def _ruamel_compose(text: str) -> list[Any] | None:
     """Compose with ruamel.yaml (imported only when libyaml failed); None if it fails too."""
     from ruamel.yaml import YAML
@@ -283,8 +303,12 @@ def _ruamel_compose(text: str) -> list[Any] | None:
 
     from kubelint.load import ruamel_nodes
 
+    if len(text) > RUAMEL_FALLBACK_CHARS:
+        return None
     try:
-        nodes = list(YAML(typ="safe", pure=True).compose_all(text))
+        with warnings.catch_warnings():  # e.g. ReusedAnchorWarning: not the user's business here
+            warnings.simplefilter("ignore")
+            nodes = list(YAML(typ="safe", pure=True).compose_all(text))
     except (RuamelError, ValueError, RecursionError):
         return None
     return [ruamel_nodes.convert(n) for n in nodes if n is not None]

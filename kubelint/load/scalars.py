@@ -28,6 +28,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import struct
 from typing import Any
 
 NULLS = frozenset(("", "~", "null", "Null", "NULL"))
@@ -53,7 +54,7 @@ _NUMERIC_START = frozenset("+-.0123456789")
 _GO_INT = re.compile(r"[-+]?(?:0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)\Z")
 # go-yaml v2's yamlStyleFloat
 _GO_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
-_INT64_MIN, _UINT64_MAX = -(2**63), 2**64 - 1
+_INT64_MIN, _INT64_MAX, _UINT64_MAX = -(2**63), 2**63 - 1, 2**64 - 1
 
 
 def resolve_plain(text: str) -> Any:
@@ -69,22 +70,32 @@ def resolve_plain(text: str) -> Any:
     return text
 
 
-def _resolve_number(text: str) -> Any:
+def resolve_key(text: str) -> Any:
+    """Like resolve_plain, for mapping keys: floats stay floats (see format_key)."""
+    if text and text[0] in _NUMERIC_START:
+        return _resolve_number(text, integral_floats=False)
+    return resolve_plain(text)
+
+
+def _resolve_number(text: str, integral_floats: bool = True) -> Any:
     special = _SPECIAL_FLOATS.get(text)
     if special is not None:
         return special
     plain = text.replace("_", "") if "_" in text else text
     if _GO_INT.match(plain):
         value = _parse_go_int(plain)
-        if _INT64_MIN <= value <= _UINT64_MAX:
+        # ParseInt takes a sign; ParseUint (for values past int64) does not
+        if _INT64_MIN <= value <= _INT64_MAX or (0 <= value <= _UINT64_MAX and plain[0] != "+"):
             return value
     if _GO_FLOAT.match(plain):
         value = float(plain)
         if math.isinf(value):  # go's ParseFloat reports a range error; go-yaml keeps the string
             return text
-        # Go's JSON encoder writes an integral float64 as an integer (1e3 -> 1000), so the
-        # apiserver cannot tell them apart: neither do we.
-        return int(value) if value.is_integer() and abs(value) < 2**63 else value
+        # Go's JSON encoder writes an integral float64 below 1e21 as an integer (1e3 -> 1000),
+        # so the apiserver cannot tell them apart: neither do we.
+        if integral_floats and value.is_integer() and abs(value) < 1e21:
+            return int(value)
+        return value
     return text
 
 
@@ -103,6 +114,8 @@ def _parse_go_int(plain: str) -> int:
     return sign * int(digits)
 
 
+# YAML 1.1 floats need a dot, and a sign in the exponent
+_YAML11_FLOAT = re.compile(r"[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+][0-9]+)?\Z")
 _YAML12_INT = re.compile(r"[-+]?[0-9]+\Z")
 _SEXAGESIMAL = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?\Z")
 
@@ -134,11 +147,13 @@ def ambiguity(text: str, value: Any) -> str | None:
                 f"plain {quoted} is read by Kubernetes as the binary number {value}, "
                 "but as a string by YAML 1.2 tools"
             )
-        return (
-            f"plain {quoted} is read by Kubernetes as the octal number {value}, "
-            f"but as {int(plain)} by YAML 1.2 tools"
-        )
-    if ("e" in text or "E" in text) and "." not in text:
+        if int(plain) != value:  # 07 and 00 read the same either way
+            return (
+                f"plain {quoted} is read by Kubernetes as the octal number {value}, "
+                f"but as {int(plain)} by YAML 1.2 tools"
+            )
+        return None
+    if ("e" in text or "E" in text) and not _YAML11_FLOAT.match(text):
         return (
             f"plain {quoted} is read by Kubernetes as the number {value:g}, "
             "but as a string by YAML 1.1 tools"
@@ -157,5 +172,38 @@ def format_key(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        return repr(value) if not value.is_integer() else str(int(value))
+        return go_float32_g(value)
     return str(value)
+
+
+def go_float32_g(value: float) -> str:
+    """Go's strconv.FormatFloat(value, 'g', -1, 32), which sigs.k8s.io/yaml uses for float keys."""
+    if math.isnan(value):
+        return ".nan"
+    f32 = _to_float32(value)
+    if math.isinf(f32):
+        return ".inf" if f32 > 0 else "-.inf"
+    if f32 == 0:
+        return "-0" if math.copysign(1, f32) < 0 else "0"
+    for places in range(9):  # shortest digits that read back as the same float32
+        text = f"{f32:.{places}e}"
+        if _to_float32(float(text)) == f32:
+            break
+    mantissa, exponent = text.split("e")
+    sign = "-" if mantissa.startswith("-") else ""
+    digits = mantissa.lstrip("-").replace(".", "").rstrip("0") or "0"
+    exp = int(exponent)
+    if exp < -4 or exp >= 6:
+        body = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
+        return f"{sign}{body}e{'-' if exp < 0 else '+'}{abs(exp):02d}"
+    if exp < 0:
+        return f"{sign}0.{'0' * (-exp - 1)}{digits}"
+    whole, frac = digits[: exp + 1].ljust(exp + 1, "0"), digits[exp + 1 :]
+    return f"{sign}{whole}" + (f".{frac}" if frac else "")
+
+
+def _to_float32(value: float) -> float:
+    try:
+        return struct.unpack("f", struct.pack("f", value))[0]
+    except OverflowError:
+        return math.copysign(math.inf, value)

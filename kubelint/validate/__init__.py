@@ -48,7 +48,7 @@ class Checker:
                 "missing-required-field",
                 doc.source,
                 where,
-                "metadata.name: missing required field \"name\" (or generateName)",
+                'metadata.name: missing required field "name" (or generateName)',
                 ref=doc.ref,
                 path=("metadata", "name"),
                 document=doc.index,

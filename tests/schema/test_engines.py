@@ -79,9 +79,9 @@ _LEAVES = st.one_of(
     st.integers(-(2**40), 2**40),
     st.floats(allow_nan=False, allow_infinity=False),
     st.text(max_size=8),
-    st.just({}),
-    st.just([]),
-    st.just({"x": 1}),
+    st.builds(dict),
+    st.builds(list),
+    st.builds(lambda: {"x": 1}),
 )
 
 
