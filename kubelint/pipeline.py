@@ -136,7 +136,7 @@ class _FileChecker:
 
 
 def _cel_notice(doc: Document, kinds: list[crd.CustomKind]) -> list[Finding]:
-    rules = sum(k.cel_rules for k in kinds)
+    rules = sum(crd.count_cel_rules(k.schema) for k in kinds if k.schema)
     if not rules:
         return []
     name = kinds[0].crd_name or kinds[0].kind

@@ -26,7 +26,6 @@ from kubelint.load.construct import MAP, PLAIN, SEQ, STR, Constructor, LimitExce
 from kubelint.load.limits import Limits
 from kubelint.model import JsonPath, Location
 
-_ALIAS = re.compile(r"(?:^|[\s\[{,])\*[^\s\]},]", re.MULTILINE)
 _DOC_START = re.compile(r"^---(?=[ \t\r\n]|\Z)", re.MULTILINE)
 
 
@@ -90,6 +89,19 @@ def split_chunks(text: str) -> list[tuple[int, int, str]]:
     return chunks
 
 
+def has_alias(text: str) -> bool:
+    """Whether the text may hold a YAML alias (`*name` after a space, `[`, `{` or `,`)."""
+    at = text.find("*")
+    while at != -1:
+        if (at == 0 or text[at - 1] in " \t\n[{,") and text[at + 1 : at + 2] not in _ALIAS_END:
+            return True
+        at = text.find("*", at + 1)
+    return False
+
+
+_ALIAS_END = frozenset(("", " ", "\t", "\r", "\n", "]", "}", ","))
+
+
 def _before_directives(text: str, start: int) -> int:
     """Move a document start back over the %YAML/%TAG directive lines that belong to it."""
     while start > 0:
@@ -112,7 +124,7 @@ class YamlText:
         self.text = text
         self.limits = limits
         self._chunks: list[tuple[int, int, str]] | None = None
-        self._aliases = "*" in text and bool(_ALIAS.search(text))
+        self._aliases = has_alias(text)
         self._tags = "!" in text
         self._nodes: dict[int, list[Node]] = {}
 

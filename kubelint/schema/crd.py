@@ -31,7 +31,6 @@ class CustomKind:
     served: bool
     deprecated: bool
     deprecation_warning: str | None
-    cel_rules: int
     crd_name: str
 
     @property
@@ -80,7 +79,6 @@ def custom_kinds(body: Mapping[str, Any]) -> list[CustomKind]:
                 entry.get("served", True) is not False,
                 entry.get("deprecated") is True,
                 warning if isinstance(warning, str) else None,
-                count_cel_rules(schema) if schema else 0,
                 str(crd_name),
             )
         )
@@ -95,16 +93,20 @@ def _schema_of(holder: Any) -> Mapping[str, Any] | None:
     return None
 
 
-def count_cel_rules(node: Any) -> int:
-    if isinstance(node, Mapping):
-        rules = node.get("x-kubernetes-validations")
-        own = len(rules) if isinstance(rules, list) else 0
-        return own + sum(
-            count_cel_rules(v) for k, v in node.items() if k != "x-kubernetes-validations"
-        )
-    if isinstance(node, list):
-        return sum(count_cel_rules(v) for v in node)
-    return 0
+def count_cel_rules(schema: Any) -> int:
+    """How many x-kubernetes-validations rules a schema carries, at any depth."""
+    count = 0
+    stack = [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            rules = node.get("x-kubernetes-validations")
+            if isinstance(rules, list):
+                count += len(rules)
+            stack.extend(v for v in node.values() if isinstance(v, dict | list))
+        elif isinstance(node, list):
+            stack.extend(v for v in node if isinstance(v, dict | list))
+    return count
 
 
 def to_json_schema(schema: Mapping[str, Any], strict: bool) -> dict[str, Any]:
