@@ -276,9 +276,8 @@ def _finish(
         if outcome.text is not None:
             result.texts[outcome.source] = outcome.text
     result.findings = sorted(_apply_severity(findings, options.severity), key=Finding.sort_key)
-    result.texts = {
-        s: t for s, t in result.texts.items() if any(f.source == s for f in result.findings)
-    }
+    with_findings = {f.source for f in result.findings}
+    result.texts = {s: t for s, t in result.texts.items() if s in with_findings}
     result.elapsed = time.perf_counter() - started
     return result
 

@@ -36,33 +36,24 @@ def decode(data: bytes) -> Decoded:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line, column = _position(data, exc.start)
-        return Decoded(
-            None,
-            [
-                Problem(
-                    "encoding",
-                    line,
-                    column,
-                    f"byte 0x{data[exc.start]:02x} at offset {exc.start} is not valid UTF-8; "
-                    "Kubernetes manifests must be UTF-8",
-                )
-            ],
+        return _failed(
+            data,
+            exc.start,
+            f"byte 0x{data[exc.start]:02x} at offset {exc.start} is not valid UTF-8; "
+            "Kubernetes manifests must be UTF-8",
         )
     if "\x00" in text:
-        line, column = _position(data, data.index(b"\x00"))
-        return Decoded(
-            None,
-            [
-                Problem(
-                    "encoding",
-                    line,
-                    column,
-                    "NUL byte in file: this is binary data, not a YAML or JSON manifest",
-                )
-            ],
+        return _failed(
+            data,
+            data.index(b"\x00"),
+            "NUL byte in file: this is binary data, not a YAML or JSON manifest",
         )
     return Decoded(_normalise_newlines(text), [])
+
+
+def _failed(data: bytes, offset: int, message: str) -> Decoded:
+    line, column = _position(data, offset)
+    return Decoded(None, [Problem("encoding", line, column, message)])
 
 
 def _decode_wide(data: bytes, encoding: str) -> Decoded:
@@ -70,30 +61,16 @@ def _decode_wide(data: bytes, encoding: str) -> Decoded:
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
-        return Decoded(
-            None,
-            [
-                Problem(
-                    "encoding",
-                    1,
-                    1,
-                    f"file starts with a {name} byte-order mark but is not valid "
-                    f"{name} (offset {exc.start})",
-                )
-            ],
-        )
-    return Decoded(
-        _normalise_newlines(text),
-        [
-            Problem(
-                "encoding",
-                1,
-                1,
-                f"file is {name} text (byte-order mark); kubectl and the apiserver read only UTF-8",
-                hint="convert it: iconv -f UTF-16 -t UTF-8 (PowerShell: Out-File -Encoding utf8)",
-            )
-        ],
+        message = f"file starts with a {name} byte-order mark but is not valid {name}"
+        return Decoded(None, [Problem("encoding", 1, 1, f"{message} (offset {exc.start})")])
+    problem = Problem(
+        "encoding",
+        1,
+        1,
+        f"file is {name} text (byte-order mark); kubectl and the apiserver read only UTF-8",
+        hint="convert it: iconv -f UTF-16 -t UTF-8 (PowerShell: Out-File -Encoding utf8)",
     )
+    return Decoded(_normalise_newlines(text), [problem])
 
 
 def _normalise_newlines(text: str) -> str:

@@ -14,7 +14,8 @@ from typing import Any
 from yaml.error import Mark
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-_PLAIN = "!kubelint/plain"
+from kubelint.load.construct import PLAIN
+
 _CORE_IMPLICIT = {
     "tag:yaml.org,2002:" + t for t in ("null", "bool", "int", "float", "str", "timestamp", "value")
 }
@@ -30,7 +31,7 @@ def convert(node: Any, memo: dict[int, Node] | None = None) -> Node:
     kind = node.__class__.__name__
     if kind == "ScalarNode":
         if node.style in (None, "") and tag in _CORE_IMPLICIT:
-            tag = _PLAIN
+            tag = PLAIN
         out: Node = ScalarNode(tag, node.value, start, end, node.style or None)
         memo[id(node)] = out
         return out

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kubelint.codes import finding
-from kubelint.model import Document, Finding, Location
+from kubelint.model import Document, Finding, Location, format_path
 from kubelint.schema.compiled import SchemaCompileError
 from kubelint.schema.registry import Resolution, SchemaRegistry
 from kubelint.validate.messages import violations
@@ -102,7 +102,7 @@ class Checker:
                 where = doc.locate(v.locate_path, True) if v.locate_path else Location(doc.line, 1)
             else:
                 where = doc.locate(v.path, v.at_key)
-            prefix = f"{_path_text(v.path)}: " if v.path else ""
+            prefix = f"{format_path(v.path)}: " if v.path else ""
             out.append(
                 finding(
                     v.name,
@@ -116,9 +116,3 @@ class Checker:
                 )
             )
         return out
-
-
-def _path_text(path) -> str:
-    from kubelint.model import format_path
-
-    return format_path(path)
