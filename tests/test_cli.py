@@ -347,7 +347,7 @@ def test_hash_seed_does_not_change_output(mixed_dir):
     runs = [run_kubelint(args, env=cli_env({"PYTHONHASHSEED": seed})) for seed in ("0", "1")]
     assert runs[0].code == runs[1].code == 1
     assert runs[0].stdout == runs[1].stdout
-    assert len(runs[0].json()["findings"]) > (100 if corpus is not None else 20)
+    assert len(runs[0].json()["findings"]) >= (100 if corpus is not None else 20)
 
 
 def test_jobs_2_matches_jobs_1(mixed_dir, corpus):
