@@ -42,6 +42,8 @@ class CheckOptions:
     """Worker processes; 0 picks one per CPU for large inputs and 1 for small ones."""
     severity: dict[str, Severity | None] = field(default_factory=dict)
     """Overrides by finding name or code; None drops the finding."""
+    shard: tuple[int, int] | None = None
+    """(K, N): check only the K-th of N shards of the input files (see kubelint.shard)."""
 
 
 @dataclass
@@ -224,6 +226,15 @@ def run_check(options: CheckOptions, stdin: bytes | None = None) -> CheckResult:
     findings.extend(crd_findings)
     files = [f for f in discovery.files if not f.is_stdin]
     has_stdin = any(f.is_stdin for f in discovery.files)
+    if options.shard is not None:
+        from kubelint import shard
+
+        files, others = shard.split(files, options.shard)
+        crd_bodies += shard.foreign_crds(others, options.limits)
+        findings = [
+            f for f in findings if shard.owner(f.source, options.shard[1]) == options.shard[0]
+        ]
+        has_stdin = has_stdin and options.shard[0] == 1
     jobs = _jobs(options, len(files))
     main = _FileChecker(options, crd_bodies)
     outcomes = (

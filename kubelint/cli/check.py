@@ -120,6 +120,12 @@ SEVERITY_CHOICES = ("error", "warning", "info", "ignore")
     show_default=True,
     help="Objects per run.",
 )
+@click.option(
+    "--shard",
+    metavar="K/N",
+    help="Check only shard K of N (files split by a hash of their path; every CRD of the "
+    "input is still used). Merge the shards' JSON reports with `kubelint merge`.",
+)
 def check(
     paths: tuple[str, ...],
     kubernetes_version: str | None,
@@ -138,6 +144,7 @@ def check(
     max_depth: int,
     max_alias_nodes: int,
     max_objects: int,
+    shard: str | None,
 ) -> int:
     """Validate manifests (files, directories, globs, or - for stdin) against the schemas of a
     Kubernetes version and the CRDs found. Exit 0: clean; 1: findings at or above --fail-on;
@@ -167,14 +174,37 @@ def check(
         jobs=jobs,
         severity=overrides,
         limits=Limits(max_file_size, max_document_size, max_depth, max_alias_nodes, max_objects),
+        shard=_shard(shard),
     )
     result = run_check(options)
-    use_color = color == "always" or (
-        color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    )
-    text = renderer(output)(result, ReportOptions(color=use_color, show_summary=not quiet))
-    sys.stdout.write(text)
+    options = ReportOptions(color=use_color(color), show_summary=not quiet)
+    sys.stdout.write(renderer(output)(result, options))
     sys.stdout.flush()
+    return exit_code(result, fail_on)
+
+
+def _shard(text: str | None) -> tuple[int, int] | None:
+    if text is None:
+        return None
+    from kubelint.shard import parse_shard
+
+    try:
+        return parse_shard(text)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--shard") from None
+
+
+def use_color(choice: str) -> bool:
+    """--color auto: only on a terminal, and never with NO_COLOR set."""
+    return choice == "always" or (
+        choice == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    )
+
+
+def exit_code(result, fail_on: str) -> int:
+    """1 when a finding reaches --fail-on, else 0."""
+    from kubelint.model import Severity
+
     if fail_on == "never":
         return 0
     threshold = Severity.parse(fail_on)

@@ -10,6 +10,7 @@ import click
 
 from kubelint import __version__
 from kubelint.cli.check import check
+from kubelint.cli.merge import merge
 from kubelint.cli.schemas import schemas
 
 EXIT_INTERNAL = 2
@@ -22,6 +23,7 @@ def cli() -> None:
 
 
 cli.add_command(check)
+cli.add_command(merge)
 cli.add_command(schemas)
 
 

@@ -24,7 +24,8 @@ def summary_line(result: CheckResult) -> str:
         else ""
     )
     mode = "strict" if result.strict else "non-strict"
+    timing = f" in {result.elapsed:.2f}s" if result.elapsed > 0 else ""  # merged: no timing
     return (
-        f"{_plural(result.files, 'file')}, {objects}{empty}: {counts} "
-        f"in {result.elapsed:.2f}s (Kubernetes {result.kubernetes_version}, {mode})"
+        f"{_plural(result.files, 'file')}, {objects}{empty}: {counts}"
+        f"{timing} (Kubernetes {result.kubernetes_version}, {mode})"
     )
