@@ -16,6 +16,13 @@ For each set (``big``, ``corpus``, ``single``) it runs, on the same files:
 Wall time is time.perf_counter() around each process. Peak RSS comes from GNU time
 (/usr/bin/time -f %M, throughput runs are wrapped; cold-start timings are not, one extra run
 measures RSS) and is the largest single process of the tree (worker processes are not summed).
+
+Tables: `× kubeconform` is time per object ÷ kubeconform's at the same worker count; for kubelint
+rows, `vs kubeconform` and `vs kubernetes-validate` are kubelint objects/s ÷ the peer's objects/s
+(kubeconform at the same worker count, kubernetes-validate with its 1 worker; > 1: kubelint is
+faster). ``--write-results [FILE]`` puts the markdown tables, the machine and the commands
+between the ``<!-- run.py:begin -->`` and ``<!-- run.py:end -->`` lines of FILE (default
+bench/RESULTS.md), inserting the markers if missing; nothing outside them changes.
 Standard library only.
 """
 
@@ -27,18 +34,22 @@ import json
 import os
 import platform
 import shlex
+import shutil
 import statistics
 import sys
+import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from bench_tools import (
     KV_REQUIREMENT,
+    KV_SAMPLE_FILES,
     REPO_ROOT,
     ProcessRun,
     Tool,
     ToolRun,
+    kubelint_env,
     kubelint_problem,
     kubelint_tools,
     last_line,
@@ -54,6 +65,10 @@ BENCH_DIR = Path(__file__).resolve().parent  # also put on sys.path by Python: b
 DEFAULT_CORPUS = REPO_ROOT.parent / "shared" / "corpus"
 DEFAULT_WORK = BENCH_DIR / ".work"
 DEFAULT_KUBECONFORM = REPO_ROOT.parent / "shared" / "tools" / "kubeconform" / "kubeconform"
+DEFAULT_RESULTS = BENCH_DIR / "RESULTS.md"
+BEGIN_MARKER = "<!-- run.py:begin -->"
+END_MARKER = "<!-- run.py:end -->"
+RESULTS_HEADING = "## All tools in one run"
 COLD_RUNS = 10
 ALL_SETS = ("big", "corpus", "single")
 
@@ -135,6 +150,8 @@ class Result:
     note: str = ""
     runs: list[float] = field(default_factory=list)
     ratio: float | None = None
+    vs_kubeconform: float | None = None  # kubelint rows: objects/s ÷ kubeconform's
+    vs_kubernetes_validate: float | None = None  # kubelint rows: objects/s ÷ k-v's
 
     @property
     def objects_per_second(self) -> float | None:
@@ -228,6 +245,7 @@ def measure_set(bench_set: BenchSet, tools: list[Tool], args: argparse.Namespace
         result = measure_cold(python_pass_tool(args.python), pass_set, args.cold_runs)
         results.append(result)
     add_ratios(results)
+    add_speedups(results)
     return results
 
 
@@ -244,6 +262,26 @@ def add_ratios(results: list[Result]) -> None:
             result.ratio = result.seconds / peer.seconds
 
 
+def add_speedups(results: list[Result]) -> None:
+    """For kubelint rows: kubelint objects/s ÷ each peer's (> 1: kubelint is faster).
+
+    kubeconform is taken at the same worker count; kubernetes-validate has one worker only.
+    """
+    kubeconform = {r.workers: r for r in results if r.tool == "kubeconform"}
+    kv = next((r for r in results if r.tool == "kubernetes-validate"), None)
+    for result in results:
+        if result.tool != "kubelint":
+            continue
+        result.vs_kubeconform = speedup(result, kubeconform.get(result.workers))
+        result.vs_kubernetes_validate = speedup(result, kv)
+
+
+def speedup(result: Result, peer: Result | None) -> float | None:
+    ours = result.objects_per_second
+    theirs = peer.objects_per_second if peer is not None else None
+    return ours / theirs if ours and theirs else None
+
+
 # ---------------------------------------------------------------- reporting
 
 
@@ -254,9 +292,22 @@ COLUMNS = (
     "seconds",
     "objects/s",
     "× kubeconform",
+    "vs kubeconform",
+    "vs kubernetes-validate",
     "max RSS MiB",
     "note",
 )
+LEFT_ALIGNED = (COLUMNS.index("tool"), COLUMNS.index("note"))
+LEGEND = (
+    "× kubeconform: time per object ÷ kubeconform's at the same worker count (< 1: faster).",
+    "vs kubeconform, vs kubernetes-validate (kubelint rows): kubelint objects/s ÷ the peer's "
+    "objects/s (kubeconform at the same worker count, kubernetes-validate with its 1 worker); "
+    "> 1 means kubelint is faster.",
+)
+
+
+def ratio_cell(value: float | None) -> str:
+    return f"{value:.2f}" if value is not None else "-"
 
 
 def table_rows(results: list[Result]) -> list[tuple[str, ...]]:
@@ -267,7 +318,9 @@ def table_rows(results: list[Result]) -> list[tuple[str, ...]]:
             f"{r.objects:,}",
             f"{r.seconds:.3f}" if r.seconds < 10 else f"{r.seconds:.1f}",
             f"{r.objects_per_second:,.0f}" if r.objects_per_second else "-",
-            f"{r.ratio:.2f}" if r.ratio is not None else "-",
+            ratio_cell(r.ratio),
+            ratio_cell(r.vs_kubeconform),
+            ratio_cell(r.vs_kubernetes_validate),
             f"{r.max_rss_mib:.0f}",
             r.note,
         )
@@ -280,7 +333,7 @@ def text_table(results: list[Result]) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS))]
     lines = [
         "  ".join(
-            cell.ljust(w) if i in (0, 7) else cell.rjust(w)
+            cell.ljust(w) if i in LEFT_ALIGNED else cell.rjust(w)
             for i, (cell, w) in enumerate(zip(row, widths, strict=True))
         )
         for row in rows
@@ -289,7 +342,7 @@ def text_table(results: list[Result]) -> str:
 
 
 def markdown_table(results: list[Result]) -> str:
-    lines = ["| " + " | ".join(COLUMNS) + " |", "|---|" + "---:|" * 6 + "---|"]
+    lines = ["| " + " | ".join(COLUMNS) + " |", "|---|" + "---:|" * (len(COLUMNS) - 2) + "---|"]
     lines += ["| " + " | ".join(row) + " |" for row in table_rows(results)]
     return "\n".join(lines)
 
@@ -304,12 +357,13 @@ def set_heading(bench_set: BenchSet) -> str:
 def print_set_report(bench_set: BenchSet, results: list[Result]) -> None:
     print(f"\n== {set_heading(bench_set)}")
     print(text_table(results))
+    print("\n".join(LEGEND))
     for r in results:
         runs = ", ".join(f"{seconds:.3f}" for seconds in r.runs)
         print(f"  {r.tool} workers={r.workers}: {r.summary}; runs (s): {runs}")
 
 
-def machine_facts(python: str, kubeconform: Path | None) -> dict[str, Any]:
+def machine_facts(python: str, kubeconform: Path | None, kubelint: bool) -> dict[str, Any]:
     model = next(
         (
             line.split(":", 1)[1].strip()
@@ -332,7 +386,25 @@ def machine_facts(python: str, kubeconform: Path | None) -> dict[str, Any]:
     if kubeconform is not None:
         facts["kubeconform"] = run_process([str(kubeconform), "-v"], BENCH_DIR).stdout.strip()
         facts["kubernetes-validate"] = KV_REQUIREMENT.split("==")[1]
+    if kubelint:
+        facts["kubelint"] = kubelint_version(python)
     return facts
+
+
+def kubelint_version(python: str) -> str:
+    """`kubelint --version` of the checkout, with its commit (read-only git commands)."""
+    output = run_process(
+        [python, "-m", "kubelint", "--version"], Path(tempfile.gettempdir()), kubelint_env()
+    ).stdout
+    version = last_line(output).rpartition(" ")[2] or "(unknown version)"  # "kubelint, version X"
+    commit = run_process(["git", "rev-parse", "--short", "HEAD"], REPO_ROOT)
+    if commit.returncode != 0:
+        return version
+    status = run_process(
+        ["git", "--no-optional-locks", "status", "--porcelain", "--", "kubelint"], REPO_ROOT
+    )
+    dirty = " + uncommitted changes in kubelint/" if status.stdout.strip() else ""
+    return f"{version} (commit {commit.stdout.strip()}{dirty})"
 
 
 def load_average() -> str:
@@ -342,6 +414,113 @@ def load_average() -> str:
 
 def describe_command(tool: Tool) -> str:
     return shlex.join(tool.command([])) + " FILES..."
+
+
+def describe_facts(facts: dict[str, Any]) -> str:
+    return ", ".join(f"{key} {value}" for key, value in facts.items())
+
+
+def markdown_report(
+    report: list[tuple[BenchSet, list[Result]]],
+    facts: dict[str, Any],
+    tools: list[Tool],
+    args: argparse.Namespace,
+) -> str:
+    """The run as markdown: how it was run, the machine, the commands, one table per set."""
+    cwd = Path.cwd()
+    script = Path(__file__).resolve()
+    shown = script.relative_to(cwd) if script.is_relative_to(cwd) else script
+    invocation = shlex.join([sys.executable, str(shown), *args.argv])
+    methods = [
+        f"median of {args.cold_runs} cold runs for `single`"
+        if bench_set.name == "single"
+        else f"best of {args.repeat} for `{bench_set.name}`"
+        for bench_set, _ in report
+    ]
+    tool_versions = [
+        f"{name} {facts[name]}"
+        for name in ("kubeconform", "kubernetes-validate", "kubelint")
+        if name in facts
+    ]
+    commands = "\n".join(describe_command(tool) for tool in tools)
+    parts = [
+        f"Generated by `{invocation}` (cwd `{cwd}`): {', '.join(methods)}.",
+        f"- **Machine.** {facts['date']}, `nproc` {facts['nproc']}, CPU `{facts['cpu']}`, "
+        f"Linux {facts['kernel']}, Python {facts['python']}. Load average (1/5/15 min) "
+        f"{facts['load average at start']} at the start, {facts['load average at end']} at the "
+        f"end. Peak RSS: {facts['peak RSS']}.\n"
+        f"- **Tools.** {', '.join(tool_versions)}.\n"
+        "- **Commands** as timed (`FILES...` = the set's files as relative paths, cwd = the "
+        f"set's root; on `big`, kubernetes-validate gets the first {KV_SAMPLE_FILES} files):",
+        f"```sh\n{commands}\n```",
+    ]
+    for bench_set, results in report:
+        parts.append(f"#### {set_heading(bench_set)}\n\n{markdown_table(results)}")
+    parts.append("\n".join(f"- {line}" for line in LEGEND))
+    return "\n\n".join(parts) + "\n"
+
+
+def splice_results(text: str, generated: str) -> str:
+    """`text` with the lines between the markers replaced by `generated`.
+
+    Without markers, the marked block goes after the paragraph that follows the first
+    RESULTS_HEADING line, or at the end of the text if there is no such heading.
+    """
+    lines = text.splitlines(keepends=True)
+    begins = [i for i, line in enumerate(lines) if line.strip() == BEGIN_MARKER]
+    ends = [i for i, line in enumerate(lines) if line.strip() == END_MARKER]
+    block = f"\n{generated}\n"
+    if begins or ends:
+        if len(begins) != 1 or len(ends) != 1 or ends[0] < begins[0]:
+            raise ValueError(
+                f"expected one {BEGIN_MARKER} line followed by one {END_MARKER} line; found "
+                f"begin on lines {[i + 1 for i in begins]}, end on lines {[i + 1 for i in ends]}"
+            )
+        return "".join(lines[: begins[0] + 1]) + block + "".join(lines[ends[0] :])
+    marked = f"{BEGIN_MARKER}\n{block}{END_MARKER}\n"
+    heading = next((i for i, line in enumerate(lines) if line.startswith(RESULTS_HEADING)), None)
+    if heading is None:
+        at = len(lines)
+    else:
+        at = heading + 1
+        while at < len(lines) and not lines[at].strip():
+            at += 1
+        if at < len(lines) and lines[at].startswith("#"):
+            at = heading + 1  # no paragraph: right after the heading
+        else:
+            while at < len(lines) and lines[at].strip():
+                at += 1
+    before, after = "".join(lines[:at]), "".join(lines[at:])
+    if before and not before.endswith("\n"):
+        before += "\n"  # only possible at the end of the file
+    separator = "\n" if before.strip() else ""
+    closing = "\n" if after and after[0] not in "\r\n" else ""  # keep a blank line after
+    return before + separator + marked + closing + after
+
+
+def outside_markers(text: str) -> str:
+    lines = text.splitlines(keepends=True)
+    begin = next(i for i, line in enumerate(lines) if line.strip() == BEGIN_MARKER)
+    end = next(i for i, line in enumerate(lines) if line.strip() == END_MARKER)
+    return "".join(lines[: begin + 1] + lines[end:])
+
+
+def write_results(path: Path, generated: str) -> None:
+    """Replace the marked block of `path` (inserting the markers if missing), atomically."""
+    original = path.read_bytes().decode("utf-8")
+    try:
+        updated = splice_results(original, generated)
+    except ValueError as error:
+        raise SystemExit(f"error: {path}: {error}") from None
+    had_markers = BEGIN_MARKER in original
+    if had_markers and outside_markers(updated) != outside_markers(original):
+        raise SystemExit(f"error: {path}: would change text outside the markers; not written")
+    with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False) as out:
+        out.write(updated.encode("utf-8"))
+    shutil.copymode(path, out.name)
+    os.replace(out.name, path)
+    how = "replaced the block between" if had_markers else "inserted the block and"
+    print(f"{path}: {how} {BEGIN_MARKER} / {END_MARKER}")
 
 
 # ---------------------------------------------------------------- main
@@ -374,6 +553,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--markdown", action="store_true", help="also print markdown tables for bench/RESULTS.md"
     )
     parser.add_argument(
+        "--write-results",
+        type=Path,
+        nargs="?",
+        const=DEFAULT_RESULTS,
+        metavar="FILE",
+        help=(
+            f"rewrite the block between {BEGIN_MARKER} and {END_MARKER} in FILE (default: "
+            f"bench/RESULTS.md) with this run's tables, machine and commands; markers missing: "
+            f"insert them after the paragraph under '{RESULTS_HEADING} ...' (or at the end)"
+        ),
+    )
+    parser.add_argument(
         "--work", type=Path, default=DEFAULT_WORK, help="make_set.py output (default: %(default)s)"
     )
     parser.add_argument(
@@ -383,6 +574,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--kubeconform", type=Path, default=DEFAULT_KUBECONFORM, help="kubeconform binary"
     )
     args = parser.parse_args(argv)
+    args.argv = sys.argv[1:] if argv is None else list(argv)
+    if args.write_results is not None and not args.write_results.is_file():
+        parser.error(f"--write-results: {args.write_results} is not a file")
     args.set_names = [name for name in args.sets.split(",") if name]
     unknown = sorted(set(args.set_names) - set(ALL_SETS))
     if unknown or args.repeat < 1 or args.cold_runs < 1:
@@ -410,8 +604,10 @@ def main(argv: list[str] | None = None) -> int:
         )
     if not tools:
         raise SystemExit("error: nothing to time")
-    facts = machine_facts(args.python, None if args.skip_peers else args.kubeconform)
-    print("machine: " + ", ".join(f"{key} {value}" for key, value in facts.items()))
+    facts = machine_facts(
+        args.python, None if args.skip_peers else args.kubeconform, problem is None
+    )
+    print("machine: " + describe_facts(facts))
     for tool in tools:
         print(f"command: {describe_command(tool)}")
     warm_page_cache(
@@ -425,9 +621,12 @@ def main(argv: list[str] | None = None) -> int:
         report.append((bench_set, results))
     facts["load average at end"] = load_average()
     print(f"load average at end: {facts['load average at end']}")
-    if args.markdown:
-        for bench_set, results in report:
-            print(f"\n#### {set_heading(bench_set)}\n\n{markdown_table(results)}")
+    if args.markdown or args.write_results:
+        generated = markdown_report(report, facts, tools, args)
+        if args.markdown:
+            print(f"\n{generated}", end="")
+        if args.write_results:
+            write_results(args.write_results, generated)
     if args.json:
         payload = {
             "machine": facts,

@@ -1,5 +1,3 @@
-import sys
+from kubelint.cli.main import entry
 
-from kubelint.cli.main import main
-
-sys.exit(main())
+entry()

@@ -8,7 +8,6 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 JsonPath = tuple[str | int, ...]
@@ -79,8 +78,7 @@ def format_path(path: JsonPath) -> str:
     return "".join(out)
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(NamedTuple):
     """One problem found in the input, with where it is and what to do about it.
 
     Sorted by (source, line, column, code, message) for stable output.
@@ -106,26 +104,13 @@ class Finding:
         return format_path(self.path)
 
     def with_severity(self, severity: Severity) -> Finding:
-        return Finding(
-            self.source,
-            self.line,
-            self.column,
-            self.code,
-            self.name,
-            severity,
-            self.message,
-            self.ref,
-            self.path,
-            self.document,
-            self.hint,
-        )
+        return self._replace(severity=severity)
 
 
 Locator = Callable[[JsonPath, bool], Location]
 """Maps (path, at_key) to a location; at_key asks for the key's position rather than the value's."""
 
 
-@dataclass(slots=True)
 class Document:
     """One Kubernetes object from a source file.
 
@@ -134,13 +119,28 @@ class Document:
     Positions are looked up lazily through `locator`, so the fast path never computes them.
     """
 
-    body: Mapping[str, Any]
-    source: str
-    index: int
-    line: int
-    ref: ObjectRef | None = None
-    base_path: JsonPath = ()
-    locator: Locator | None = field(default=None, repr=False, compare=False)
+    __slots__ = ("base_path", "body", "index", "line", "locator", "ref", "source")
+
+    def __init__(
+        self,
+        body: Mapping[str, Any],
+        source: str,
+        index: int,
+        line: int,
+        ref: ObjectRef | None = None,
+        base_path: JsonPath = (),
+        locator: Locator | None = None,
+    ) -> None:
+        self.body = body
+        self.source = source
+        self.index = index
+        self.line = line
+        self.ref = ref
+        self.base_path = base_path
+        self.locator = locator
+
+    def __repr__(self) -> str:
+        return f"Document({self.source}#{self.index}{list(self.base_path) or ''}, {self.ref})"
 
     def locate(self, path: JsonPath, at_key: bool = False) -> Location:
         """Position of `path` (relative to this object); falls back to the nearest parent."""

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from kubelint import codes
 from kubelint.codes import finding
@@ -30,52 +30,67 @@ SERIAL_FILE_LIMIT = 16
 """Below this many files one process is faster than starting workers."""
 
 
-@dataclass(frozen=True)
-class CheckOptions:
+class CheckOptions(NamedTuple):
+    """What to check and how.
+
+    jobs: worker processes; 0 picks one per CPU for large inputs and 1 for small ones.
+    severity: overrides by finding name or code; None drops the finding.
+    shard: (K, N) checks only the K-th of N shards of the input files (see kubelint.shard).
+    """
+
     paths: Sequence[str]
     kubernetes_version: str | None = None
     strict: bool = True
     crd_paths: Sequence[str] = ()
     exclude: Sequence[str] = ()
-    limits: Limits = field(default_factory=Limits)
+    limits: Limits = Limits()
     jobs: int = 0
-    """Worker processes; 0 picks one per CPU for large inputs and 1 for small ones."""
-    severity: dict[str, Severity | None] = field(default_factory=dict)
-    """Overrides by finding name or code; None drops the finding."""
+    severity: Mapping[str, Severity | None] = MappingProxyType({})
     shard: tuple[int, int] | None = None
-    """(K, N): check only the K-th of N shards of the input files (see kubelint.shard)."""
 
 
-@dataclass
 class CheckResult:
-    findings: list[Finding]
-    files: int = 0
-    objects: int = 0
-    validated: int = 0
-    unvalidated: int = 0
-    empty_documents: int = 0
-    crds: int = 0
-    kubernetes_version: str = ""
-    strict: bool = True
-    elapsed: float = 0.0
-    texts: dict[str, str] = field(default_factory=dict)
-    """Text of each file that has findings (for code frames)."""
+    """Findings (sorted) and counts of one run; `texts` holds the files that have findings."""
+
+    def __init__(
+        self, findings: list[Finding], kubernetes_version: str = "", strict: bool = True
+    ) -> None:
+        self.findings = findings
+        self.kubernetes_version = kubernetes_version
+        self.strict = strict
+        self.files = self.objects = self.validated = self.unvalidated = 0
+        self.empty_documents = self.crds = 0
+        self.elapsed = 0.0
+        self.texts: dict[str, str] = {}
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
 
 
-@dataclass
 class _FileOutcome:
-    source: str
-    findings: list[Finding] = field(default_factory=list)
-    objects: int = 0
-    validated: int = 0
-    unvalidated: int = 0
-    empty_documents: int = 0
-    crds: list[dict[str, Any]] = field(default_factory=list)
-    deferred: list[tuple[int, tuple[Any, ...]]] = field(default_factory=list)
-    text: str | None = None
+    """What checking one file produced (crosses process boundaries: plain data only)."""
+
+    __slots__ = (
+        "crds",
+        "deferred",
+        "empty_documents",
+        "findings",
+        "objects",
+        "source",
+        "text",
+        "unvalidated",
+        "validated",
+    )
+
+    def __init__(self, source: str, findings: list[Finding], objects: int, empty_documents: int):
+        self.source = source
+        self.findings = findings
+        self.objects = objects
+        self.empty_documents = empty_documents
+        self.validated = self.unvalidated = 0
+        self.crds: list[dict[str, Any]] = []
+        self.deferred: list[tuple[int, tuple[Any, ...]]] = []
+        self.text: str | None = None
 
 
 class _FileChecker:

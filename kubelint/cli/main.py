@@ -3,28 +3,43 @@ internal error."""
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 
 import click
 
 from kubelint import __version__
-from kubelint.cli.check import check
-from kubelint.cli.merge import merge
-from kubelint.cli.schemas import schemas
 
 EXIT_INTERNAL = 2
 
+COMMANDS = {
+    "check": "kubelint.cli.check:check",
+    "merge": "kubelint.cli.merge:merge",
+    "schemas": "kubelint.cli.schemas:schemas",
+}
+"""Subcommands, imported only when used (a cold `kubelint check` imports only check's module)."""
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+
+class _LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module, _, name = target.partition(":")
+        return getattr(importlib.import_module(module), name)
+
+
+@click.group(
+    cls=_LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, "-V", "--version", prog_name="kubelint")
 def cli() -> None:
     """Offline validator and linter for Kubernetes manifests."""
-
-
-cli.add_command(check)
-cli.add_command(merge)
-cli.add_command(schemas)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -63,4 +78,12 @@ def _silence_stdout() -> None:
 
 
 def entry() -> None:
-    sys.exit(main())
+    """Console-script entry: exits without tearing the interpreter down (saves ~10 ms of a
+    pre-commit run); everything kubelint wrote is flushed first."""
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        code = code or EXIT_INTERNAL
+    os._exit(code)

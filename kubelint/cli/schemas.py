@@ -15,11 +15,12 @@ def schemas() -> None:
 @schemas.command("list")
 def list_schemas() -> None:
     """Show the bundled Kubernetes versions."""
+    import os
+
     from kubelint.schema import bundle
 
-    root = bundle.data_dir()
     for version in bundle.versions():
-        size = (root / f"v{version}.json.gz").stat().st_size
+        size = os.path.getsize(bundle.data_file(f"v{version}.json.gz"))
         mark = "  (default)" if version == bundle.default_version() else ""
         click.echo(f"{version}  {size / 1024:6.1f} KiB{mark}")
 

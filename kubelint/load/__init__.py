@@ -10,7 +10,6 @@ import json
 import os
 import re
 import sys
-from dataclasses import dataclass, field
 from typing import Any
 
 from kubelint.codes import finding
@@ -32,13 +31,24 @@ __all__ = [
 ]
 
 
-@dataclass(slots=True)
 class LoadedFile:
-    source: str
-    documents: list[Document] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
-    empty_documents: int = 0
-    text: str | None = None
+    """One input file: its objects, the findings met while reading it, and its text."""
+
+    __slots__ = ("documents", "empty_documents", "findings", "source", "text")
+
+    def __init__(
+        self,
+        source: str,
+        documents: list[Document] | None = None,
+        findings: list[Finding] | None = None,
+        empty_documents: int = 0,
+        text: str | None = None,
+    ) -> None:
+        self.source = source
+        self.documents = documents if documents is not None else []
+        self.findings = findings if findings is not None else []
+        self.empty_documents = empty_documents
+        self.text = text
 
 
 def load_file(item: InputFile, limits: Limits | None = None) -> LoadedFile:

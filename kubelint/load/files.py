@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import glob
 import os
 import stat
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from kubelint.codes import finding
 from kubelint.model import Finding, Location, Severity
@@ -17,8 +16,7 @@ STDIN_NAME = "<stdin>"
 _GLOB_CHARS = frozenset("*?[")
 
 
-@dataclass(frozen=True, slots=True)
-class InputFile:
+class InputFile(NamedTuple):
     """A file to read: `path` opens it, `name` is how reports show it."""
 
     path: str
@@ -29,10 +27,14 @@ class InputFile:
         return self.path == STDIN
 
 
-@dataclass(slots=True)
 class Discovery:
-    files: list[InputFile] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
+    """The files to read, in order, and the findings met while looking for them."""
+
+    __slots__ = ("files", "findings")
+
+    def __init__(self) -> None:
+        self.files: list[InputFile] = []
+        self.findings: list[Finding] = []
 
 
 def display_name(path: str) -> str:
@@ -61,6 +63,8 @@ def discover(args: Sequence[str], exclude: Iterable[str] = ()) -> Discovery:
         elif os.path.exists(arg) or os.path.islink(arg):
             _add(arg, out, seen)
         elif _GLOB_CHARS & set(arg):
+            import glob  # only for glob arguments
+
             matches = sorted(glob.glob(arg, recursive=True))
             if not matches:
                 out.findings.append(_unreadable(arg, f"no file matches the pattern {arg!r}"))

@@ -15,8 +15,7 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 from yaml._yaml import CParser
@@ -44,8 +43,7 @@ class _Composer(CParser):
         pass
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(NamedTuple):
     """Something wrong in the text: a finding without a source file yet."""
 
     name: str
@@ -57,8 +55,10 @@ class Problem:
     hint: str | None = None
 
 
-@dataclass(slots=True)
-class RawDocument:
+class RawDocument(NamedTuple):
+    """A parsed document: its value, index in the file, first line, and where to find its node
+    again (chunk -1 is the whole text; ordinal is its position within the chunk)."""
+
     value: Any
     index: int
     line: int
@@ -66,11 +66,18 @@ class RawDocument:
     ordinal: int
 
 
-@dataclass(slots=True)
 class ParseResult:
-    documents: list[RawDocument] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    empty_documents: int = 0
+    __slots__ = ("documents", "empty_documents", "problems")
+
+    def __init__(
+        self,
+        documents: list[RawDocument] | None = None,
+        problems: list[Problem] | None = None,
+        empty_documents: int = 0,
+    ) -> None:
+        self.documents = documents if documents is not None else []
+        self.problems = problems if problems is not None else []
+        self.empty_documents = empty_documents
 
 
 def split_chunks(text: str) -> list[tuple[int, int, str]]:

@@ -3,28 +3,33 @@
 from __future__ import annotations
 
 import functools
-import gzip
 import json
 import os
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+import zlib
+from typing import Any, NamedTuple
 
-_PACKAGED = Path(__file__).resolve().parent.parent / "_data" / "schemas"
-_SOURCE_TREE = Path(__file__).resolve().parent.parent.parent / "schemas" / "kubernetes"
+# (os.path, not pathlib, and zlib, not gzip: both keep a cold `kubelint check` fast)
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_PACKAGED = os.path.join(_PACKAGE, "_data", "schemas")
+_SOURCE_TREE = os.path.join(os.path.dirname(_PACKAGE), "schemas", "kubernetes")
 
 
-def data_dir() -> Path:
+@functools.cache
+def data_dir() -> str:
     """Where the bundles are: inside the installed wheel, or `schemas/` of a source checkout."""
     override = os.environ.get("KUBELINT_SCHEMA_DIR")
     if override:
-        return Path(override)
-    return _PACKAGED if (_PACKAGED / "index.json").exists() else _SOURCE_TREE
+        return override
+    return _PACKAGED if os.path.exists(os.path.join(_PACKAGED, "index.json")) else _SOURCE_TREE
+
+
+def data_file(name: str) -> str:
+    return os.path.join(data_dir(), name)
 
 
 @functools.cache
 def index() -> dict[str, Any]:
-    with open(data_dir() / "index.json", encoding="utf-8") as fh:
+    with open(data_file("index.json"), encoding="utf-8") as fh:
         return json.load(fh)
 
 
@@ -53,8 +58,7 @@ def version_key(version: str) -> tuple[int, int]:
     return int(major), int(minor)
 
 
-@dataclass(frozen=True, slots=True)
-class Bundle:
+class Bundle(NamedTuple):
     version: str
     kinds: dict[str, str]
     """"apiVersion:Kind" → definition name."""
@@ -63,15 +67,15 @@ class Bundle:
 
 @functools.cache
 def load_bundle(version: str) -> Bundle:
-    with open(data_dir() / f"v{version}.json.gz", "rb") as fh:
-        data = json.loads(gzip.decompress(fh.read()))
+    with open(data_file(f"v{version}.json.gz"), "rb") as fh:
+        data = json.loads(zlib.decompress(fh.read(), wbits=16 + zlib.MAX_WBITS))
     return Bundle(data["kubernetes"], data["kinds"], data["definitions"])
 
 
 @functools.cache
 def deprecations() -> list[dict[str, Any]]:
-    path = data_dir() / "deprecations.json"
-    if not path.exists():
+    path = data_file("deprecations.json")
+    if not os.path.exists(path):
         return []
     with open(path, encoding="utf-8") as fh:
         return list(json.load(fh)["apis"])

@@ -15,15 +15,13 @@ CEL rules (`x-kubernetes-validations`) are counted, not evaluated.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 OBJECT_META = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"
 CRD_GROUP = "apiextensions.k8s.io"
 
 
-@dataclass(frozen=True, slots=True)
-class CustomKind:
+class CustomKind(NamedTuple):
     group: str
     version: str
     kind: str

@@ -11,10 +11,8 @@ the nearest valid spelling.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from kubelint.schema import bundle, crd
 from kubelint.schema.bundle import version_key
@@ -26,8 +24,7 @@ from kubelint.schema.compiled import (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Issue:
+class Issue(NamedTuple):
     """Something resolution found: a finding name with its message (no location yet)."""
 
     name: str
@@ -36,11 +33,20 @@ class Issue:
     field: str = "apiVersion"
 
 
-@dataclass(slots=True)
 class Resolution:
-    schema_key: str | None = None
-    custom: crd.CustomKind | None = None
-    issues: list[Issue] = field(default_factory=list)
+    """What a lookup found: the schema key to validate with (if any) and the issues met."""
+
+    __slots__ = ("custom", "issues", "schema_key")
+
+    def __init__(
+        self,
+        schema_key: str | None = None,
+        custom: crd.CustomKind | None = None,
+        issues: list[Issue] | None = None,
+    ) -> None:
+        self.schema_key = schema_key
+        self.custom = custom
+        self.issues = issues if issues is not None else []
 
 
 class SchemaRegistry:
@@ -164,7 +170,7 @@ class SchemaRegistry:
             k.split(":")[1] for k in self.bundle.kinds if k.startswith(api_version + ":")
         ]
         candidates = same_version or [k.split(":")[1] for k in self.bundle.kinds]
-        close = difflib.get_close_matches(kind, sorted(set(candidates)), n=1, cutoff=0.75)
+        close = _close_matches(kind, sorted(set(candidates)), n=1, cutoff=0.75)
         if close:
             return Issue(
                 "unknown-kind",
@@ -174,7 +180,7 @@ class SchemaRegistry:
             )
         if not same_version:
             versions = sorted({k.split(":")[0] for k in self.bundle.kinds})
-            near = difflib.get_close_matches(api_version, versions, n=1, cutoff=0.8)
+            near = _close_matches(api_version, versions, n=1, cutoff=0.8)
             hint = f"did you mean {near[0]}?" if near else None
             return Issue(
                 "unknown-kind",
@@ -185,7 +191,7 @@ class SchemaRegistry:
 
     def _missing_crd(self, api_version: str, kind: str) -> Issue:
         known = sorted(self._custom)
-        near = difflib.get_close_matches(f"{api_version}:{kind}", known, n=1, cutoff=0.85)
+        near = _close_matches(f"{api_version}:{kind}", known, n=1, cutoff=0.85)
         hint = (
             f"did you mean {near[0].replace(':', ' ')}?"
             if near
@@ -262,3 +268,9 @@ def _replacement_hint(row: Mapping[str, Any]) -> str | None:
         text = f"use {replacement}" + (f" {kind}" if kind != row["kind"] else "")
         return f"{text} ({note})" if note else text
     return note or None
+
+
+def _close_matches(word: str, candidates: list[str], n: int, cutoff: float) -> list[str]:
+    import difflib  # only when a lookup failed
+
+    return difflib.get_close_matches(word, candidates, n=n, cutoff=cutoff)

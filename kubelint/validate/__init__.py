@@ -6,7 +6,6 @@ from kubelint.codes import finding
 from kubelint.model import Document, Finding, Location, format_path
 from kubelint.schema.compiled import SchemaCompileError
 from kubelint.schema.registry import Resolution, SchemaRegistry
-from kubelint.validate.messages import violations
 
 
 class Checker:
@@ -33,7 +32,9 @@ class Checker:
             return findings
         self.validated += 1
         if not compiled.is_valid(body):
-            findings.extend(self._schema_findings(doc, compiled.errors(body)))
+            from kubelint.validate.messages import violations  # only for invalid objects
+
+            findings.extend(self._schema_findings(doc, violations(compiled.errors(body))))
         findings.extend(self._name_findings(doc))
         return findings
 
@@ -97,7 +98,7 @@ class Checker:
 
     def _schema_findings(self, doc: Document, errors) -> list[Finding]:
         out = []
-        for v in violations(errors):
+        for v in errors:
             if v.locate_path is not None:
                 where = doc.locate(v.locate_path, True) if v.locate_path else Location(doc.line, 1)
             else:

@@ -7,7 +7,6 @@ unknown fields come one per field, with a "did you mean" from the schema's own p
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
@@ -73,7 +72,7 @@ def _convert(error: Any) -> Iterator[Violation]:
     if keyword == "additionalProperties" and value is False and isinstance(instance, dict):
         known = set(error.schema.get("properties", {}))
         for key in sorted(set(instance) - known):
-            close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.7)
+            close = _close_match(key, known)
             yield Violation(
                 "unknown-field",
                 (*path, key),
@@ -144,3 +143,9 @@ def _value_violation(
 
 def _count(instance: Any) -> int:
     return len(instance) if isinstance(instance, list | dict) else 0
+
+
+def _close_match(key: str, known: set[str]) -> list[str]:
+    import difflib  # only for unknown fields
+
+    return difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.7)
