@@ -12,9 +12,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from hypothesis import given, settings  # noqa: E402
+from hypothesis import given, settings
 
-from kubelint import strategies as ks  # noqa: E402
+from kubelint import strategies as ks
 
 CASES = {
     **{kind: lambda kind=kind: ks.objects(kind=kind, k8s_version="1.32") for kind in (
