@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from kubelint.cli.options import SIZE, parse_severity_overrides
+from kubelint.cli.options import SIZE, color_options, parse_severity_overrides, report_options
 
 SEVERITY_CHOICES = ("error", "warning", "info", "ignore")
 
@@ -48,21 +48,7 @@ SEVERITY_CHOICES = ("error", "warning", "info", "ignore")
     help="Change a finding's severity by name or code, e.g. ambiguous-scalar=error, "
     "KL032=ignore (repeatable).",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Choice(("text", "concise", "json")),
-    default="text",
-    show_default=True,
-    help="Report format.",
-)
-@click.option(
-    "--fail-on",
-    type=click.Choice(("error", "warning", "info", "never")),
-    default="error",
-    show_default=True,
-    help="Exit 1 when a finding has at least this severity.",
-)
+@report_options
 @click.option(
     "-j",
     "--jobs",
@@ -77,14 +63,7 @@ SEVERITY_CHOICES = ("error", "warning", "info", "ignore")
     metavar="GLOB",
     help="Skip files and directories matching GLOB while scanning (repeatable).",
 )
-@click.option(
-    "--color",
-    type=click.Choice(("auto", "always", "never")),
-    default="auto",
-    show_default=True,
-    help="Colour in text output (auto: on a terminal, NO_COLOR off).",
-)
-@click.option("-q", "--quiet", is_flag=True, help="No summary line.")
+@color_options
 @click.option(
     "--max-file-size",
     type=SIZE,

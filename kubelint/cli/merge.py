@@ -7,28 +7,13 @@ import sys
 
 import click
 
+from kubelint.cli.options import color_options, report_options
+
 
 @click.command()
 @click.argument("reports", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option(
-    "-o",
-    "--output",
-    type=click.Choice(("text", "concise", "json")),
-    default="text",
-    show_default=True,
-    help="Report format.",
-)
-@click.option(
-    "--fail-on",
-    type=click.Choice(("error", "warning", "info", "never")),
-    default="error",
-    show_default=True,
-    help="Exit 1 when a finding has at least this severity.",
-)
-@click.option(
-    "--color", type=click.Choice(("auto", "always", "never")), default="auto", show_default=True
-)
-@click.option("-q", "--quiet", is_flag=True, help="No summary line.")
+@report_options
+@color_options
 def merge(reports: tuple[str, ...], output: str, fail_on: str, color: str, quiet: bool) -> int:
     """Merge the JSON reports of `kubelint check --shard K/N -o json` runs into one report.
     Exit codes as for `check`."""

@@ -65,3 +65,34 @@ def parse_severity_overrides(items: tuple[str, ...]) -> dict:
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="--severity") from None
     return out
+
+
+def report_options(command):
+    """--output and --fail-on, shared by the commands that print a report."""
+    command = click.option(
+        "--fail-on",
+        type=click.Choice(("error", "warning", "info", "never")),
+        default="error",
+        show_default=True,
+        help="Exit 1 when a finding has at least this severity.",
+    )(command)
+    return click.option(
+        "-o",
+        "--output",
+        type=click.Choice(("text", "concise", "json")),
+        default="text",
+        show_default=True,
+        help="Report format.",
+    )(command)
+
+
+def color_options(command):
+    """--color and --quiet."""
+    command = click.option("-q", "--quiet", is_flag=True, help="No summary line.")(command)
+    return click.option(
+        "--color",
+        type=click.Choice(("auto", "always", "never")),
+        default="auto",
+        show_default=True,
+        help="Colour in text output (auto: on a terminal, NO_COLOR off).",
+    )(command)
