@@ -55,6 +55,7 @@ CODES: dict[str, Code] = {
         ),
         Code("KL034", "cel-not-evaluated", _I, "CRD x-kubernetes-validations (CEL) rules not run"),
         Code("KL035", "invalid-crd", _E, "A CRD schema kubelint cannot use"),
+        Code("KL036", "not-an-api-object", _I, "A component configuration file, not validated"),
     )
 }
 BY_CODE: dict[str, Code] = {c.code: c for c in CODES.values()}

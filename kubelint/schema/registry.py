@@ -23,6 +23,21 @@ from kubelint.schema.compiled import (
     compile_schema,
 )
 
+CONFIG_GROUPS = {
+    "kustomize.config.k8s.io": "a kustomize file",
+    "kubelet.config.k8s.io": "kubelet configuration",
+    "kubeproxy.config.k8s.io": "kube-proxy configuration",
+    "kubescheduler.config.k8s.io": "kube-scheduler configuration",
+    "kubecontrollermanager.config.k8s.io": "kube-controller-manager configuration",
+    "apiserver.config.k8s.io": "kube-apiserver configuration",
+    "apiserver.k8s.io": "kube-apiserver configuration",
+    "audit.k8s.io": "an audit policy (kube-apiserver configuration)",
+    "kubeadm.k8s.io": "kubeadm configuration",
+    "kind.x-k8s.io": "a kind cluster configuration",
+    "client.authentication.k8s.io": "client credential plugin data",
+}
+"""API groups of configuration files that look like objects but are read by a component."""
+
 
 class Issue(NamedTuple):
     """Something resolution found: a finding name with its message (no location yet)."""
@@ -91,6 +106,17 @@ class SchemaRegistry:
         if custom is not None:
             return self._resolve_custom(key, custom)
         group = api_version.rpartition("/")[0]
+        if group in CONFIG_GROUPS:
+            return Resolution(
+                issues=[
+                    Issue(
+                        "not-an-api-object",
+                        f"{api_version} {kind} is {CONFIG_GROUPS[group]}, not an object the "
+                        "apiserver stores: not validated",
+                        "exclude such files with --exclude, or check them with their own tool",
+                    )
+                ]
+            )
         if "." not in group:
             return Resolution(issues=[self._unknown(api_version, kind)])
         return Resolution(issues=[self._missing_crd(api_version, kind)])
