@@ -1,6 +1,6 @@
 """Examples per second of kubelint.strategies, per kind (hypothesis' own generation loop).
 
-    python bench/strategies_speed.py [--examples N]
+python bench/strategies_speed.py [--examples N]
 """
 
 from __future__ import annotations
@@ -17,8 +17,18 @@ from hypothesis import given, settings
 from kubelint import strategies as ks
 
 CASES = {
-    **{kind: lambda kind=kind: ks.objects(kind=kind, k8s_version="1.32") for kind in (
-        "ConfigMap", "Service", "Pod", "Deployment", "StatefulSet", "CronJob", "Ingress")},
+    **{
+        kind: lambda kind=kind: ks.objects(kind=kind, k8s_version="1.32")
+        for kind in (
+            "ConfigMap",
+            "Service",
+            "Pod",
+            "Deployment",
+            "StatefulSet",
+            "CronJob",
+            "Ingress",
+        )
+    },
     "Deployment (valid=False)": lambda: ks.objects(kind="Deployment", valid=False),
     "manifest_sets()": ks.manifest_sets,
     "clusters()": ks.clusters,

@@ -226,7 +226,7 @@ def _run_parallel(
 
 def _jobs(options: CheckOptions, file_count: int) -> int:
     if options.jobs > 0:
-        return options.jobs
+        return max(1, min(options.jobs, file_count))  # never more workers than files
     if file_count < SERIAL_FILE_LIMIT:
         return 1
     return max(

@@ -10,6 +10,8 @@ one run. Anything else that compares objects with each other sees only the shard
 
 from __future__ import annotations
 
+import os
+import stat
 import zlib
 from collections.abc import Iterable
 from typing import Any
@@ -51,12 +53,15 @@ def foreign_crds(files: Iterable[InputFile], limits: Limits) -> list[dict[str, A
     """CRD bodies from other shards' files (only files whose bytes mention a CRD are parsed)."""
     bodies: list[dict[str, Any]] = []
     for item in files:
-        try:
+        try:  # only regular files within the size limit; their own shard reports the others
+            st = os.stat(item.path)
+            if not stat.S_ISREG(st.st_mode) or st.st_size > limits.max_file_bytes:
+                continue
             with open(item.path, "rb") as fh:
-                if b"CustomResourceDefinition" not in fh.read():
+                if b"CustomResourceDefinition" not in fh.read(limits.max_file_bytes + 1):
                     continue
         except OSError:
-            continue  # its own shard reports it
+            continue
         loaded = load_file(item, limits)
         bodies.extend(dict(d.body) for d in loaded.documents if crd.is_crd(d.body))
     return bodies

@@ -52,7 +52,7 @@ SEVERITY_CHOICES = ("error", "warning", "info", "ignore")
 @click.option(
     "-j",
     "--jobs",
-    type=click.IntRange(min=0),
+    type=click.IntRange(min=0, max=256),
     default=0,
     show_default=True,
     help="Worker processes (0: one per CPU for large inputs, 1 for small ones).",

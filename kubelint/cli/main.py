@@ -44,6 +44,9 @@ def cli() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; never lets a traceback reach the user unless KUBELINT_DEBUG is set."""
+    for stream in (sys.stdout, sys.stderr):  # a report never dies on an unencodable character
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
     try:
         return int(cli.main(args=argv, prog_name="kubelint", standalone_mode=False) or 0)
     except click.exceptions.Abort:

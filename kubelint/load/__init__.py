@@ -166,14 +166,34 @@ def _parse_json(text: str):  # -> ParseResult | None
         constants.append(name)
 
     try:
-        value = json.loads(text, object_pairs_hook=pairs, parse_constant=constant)
+        value = json.loads(
+            text, object_pairs_hook=pairs, parse_constant=constant, parse_int=_json_int
+        )
     except (ValueError, RecursionError):
         return None
     if duplicates:
         return None  # the YAML parser reports duplicates with their positions
+    if "\\u" in text and re.search(r"\\u[dD][89a-fA-F]", text) and _lone_surrogate(value):
+        return None  # JSON pairs are fine; a lone one: the YAML path reports it with a position
     if constants:  # NaN, Infinity: Python's json accepts them, kubectl does not
         return ParseResult([], [_constant_problem(text, c) for c in sorted(set(constants))], 0)
     return ParseResult([RawDocument(value, 0, 1, -1, 0)], [], 0)
+
+
+def _lone_surrogate(node: Any) -> bool:
+    if isinstance(node, str):
+        return any("\ud800" <= c <= "\udfff" for c in node)
+    if isinstance(node, dict):
+        return any(_lone_surrogate(k) or _lone_surrogate(v) for k, v in node.items())
+    if isinstance(node, list):
+        return any(_lone_surrogate(v) for v in node)
+    return False
+
+
+def _json_int(digits: str) -> int | float:
+    """JSON integers of any length (Python's int() stops at 4,300 digits; Go's decoder reads
+    longer ones as a float64, infinite here, which no integer or string field accepts)."""
+    return int(digits) if len(digits) <= 4000 else float(digits)
 
 
 def _constant_problem(text: str, name: str) -> Problem:

@@ -69,11 +69,14 @@ class NodeProblem:
 class Constructor:
     """Builds one document. `aliases`/`tags` turn on the slower checks the text may need."""
 
-    def __init__(self, limits: Limits, aliases: bool = True, tags: bool = True) -> None:
+    def __init__(
+        self, limits: Limits, aliases: bool = True, tags: bool = True, escapes: bool = True
+    ) -> None:
         self.max_depth = limits.max_depth
         self.max_alias_nodes = limits.max_alias_nodes
         self.aliases = aliases
         self.tags = tags
+        self.escapes = escapes  # the text has \u escapes: quoted scalars may hold surrogates
         self.problems: list[NodeProblem] = []
         self._values: dict[int, Any] = {}
         self._sizes: dict[int, int] = {}
@@ -141,9 +144,25 @@ class Constructor:
             if value is not text or text[0].isdigit():
                 self._check_resolved(node, text, value)
             return value
+        if self.escapes:
+            text = self._valid_unicode(node, text)
         if tag == STR or tag not in _STANDARD_TAGS:
             return text
         return self._explicit(node, tag[len(CORE) :])
+
+    def _valid_unicode(self, node: ScalarNode, text: str) -> str:
+        """An escape such as \\ud800 decodes to a lone surrogate, which no UTF-8 text (and so no
+        JSON sent to the apiserver) can hold: go-yaml rejects the document."""
+        if not any("\ud800" <= c <= "\udfff" for c in text):
+            return text
+        self.problems.append(
+            NodeProblem(
+                "yaml-syntax",
+                node,
+                "invalid Unicode escape: a lone surrogate (\\ud800-\\udfff) is not a character",
+            )
+        )
+        return "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in text)
 
     def _check_resolved(self, node: ScalarNode, text: str, value: Any) -> None:
         why = scalars.ambiguity(text, value)
@@ -196,6 +215,8 @@ class Constructor:
                 text = key_node.value
                 tag = key_node.tag
                 if tag == STR or (tag == PLAIN and text and text[0] not in _INTERESTING_START):
+                    if self.escapes:
+                        text = self._valid_unicode(key_node, text)
                     if text == "<<" and tag == PLAIN:
                         merges = merges or []
                         merges.extend(self._merge_sources(value_node, depth))

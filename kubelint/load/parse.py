@@ -133,7 +133,9 @@ class YamlText:
         self._chunks: list[tuple[int, int, str]] | None = None
         self._aliases = has_alias(text)
         self._tags = "!" in text
+        self._escapes = "\\u" in text or "\\U" in text
         self._nodes: dict[int, list[Node]] = {}
+        self._cursor: _NodeCursor | None = None
 
     # -- parsing ---------------------------------------------------------------------------
     def parse(self) -> ParseResult:
@@ -199,7 +201,9 @@ class YamlText:
         except yaml.YAMLError as libyaml_error:
             if not fallback:
                 return False
-            ruamel_nodes = _ruamel_compose(text)
+            ruamel_nodes = (
+                _ruamel_compose(text) if _worth_a_second_opinion(text, libyaml_error) else None
+            )
             if ruamel_nodes is not None:
                 del result.documents[kept[0] :]
                 del result.problems[kept[1] :]
@@ -226,7 +230,9 @@ class YamlText:
         if node is None or (node.__class__ is ScalarNode and node.value == "" and _is_plain(node)):
             result.empty_documents += 1
             return
-        constructor = Constructor(self.limits, aliases=self._aliases, tags=self._tags)
+        constructor = Constructor(
+            self.limits, aliases=self._aliases, tags=self._tags, escapes=self._escapes
+        )
         try:
             value = constructor.build(node)
         except LimitExceeded as exc:
@@ -272,18 +278,53 @@ class YamlText:
 
     # -- positions -------------------------------------------------------------------------
     def locate(self, doc: RawDocument, path: JsonPath, at_key: bool) -> Location:
-        nodes = self._nodes.get(doc.chunk)
-        line_offset = 0
-        if doc.chunk >= 0:
-            line_offset = self._get_chunks()[doc.chunk][1]
-        if nodes is None:
-            text = self.text if doc.chunk < 0 else self._get_chunks()[doc.chunk][2]
-            nodes = _compose_nodes(text)
-            self._nodes[doc.chunk] = nodes
-        if doc.ordinal >= len(nodes):
+        line_offset = self._get_chunks()[doc.chunk][1] if doc.chunk >= 0 else 0
+        nodes = self._nodes.get(doc.chunk)  # chunks ruamel.yaml parsed: kept (small)
+        if nodes is not None:
+            node = nodes[doc.ordinal] if doc.ordinal < len(nodes) else None
+        else:
+            if self._cursor is None or self._cursor.chunk != doc.chunk:
+                text = self.text if doc.chunk < 0 else self._get_chunks()[doc.chunk][2]
+                self._cursor = _NodeCursor(text, doc.chunk)
+            node = self._cursor.get(doc.ordinal)
+        if node is None:
             return Location(doc.line, 1)
-        mark = _walk(nodes[doc.ordinal], path, at_key)
+        mark = _walk(node, path, at_key)
         return Location(mark.line + 1 + line_offset, mark.column + 1)
+
+
+class _NodeCursor:
+    """The document nodes of one text, composed again on demand and held one at a time.
+
+    Findings are located document by document, in order, so this composes each document once
+    and keeps memory to the largest document's node tree, not the whole file's.
+    """
+
+    def __init__(self, text: str, chunk: int) -> None:
+        self.text = text
+        self.chunk = chunk
+        self._nodes: Iterator[Node] | None = None
+        self._ordinal = -1
+        self._node: Any = None
+        self._fallback: list[Any] | None = None
+
+    def get(self, ordinal: int) -> Any:
+        if self._fallback is not None:
+            return self._fallback[ordinal] if ordinal < len(self._fallback) else None
+        if ordinal == self._ordinal:
+            return self._node
+        if self._nodes is None or ordinal < self._ordinal:
+            self._nodes, self._ordinal, self._node = _compose_all(self.text), -1, None
+        try:
+            while self._ordinal < ordinal:
+                self._node = next(self._nodes)
+                self._ordinal += 1
+        except StopIteration:
+            return None
+        except yaml.YAMLError:
+            self._fallback = _ruamel_compose(self.text) or []
+            return self.get(ordinal)
+        return self._node
 
 
 def _is_plain(node: Any) -> bool:
@@ -299,36 +340,30 @@ def _compose_all(text: str) -> Iterator[Node]:
         loader.dispose()
 
 
-def _compose_nodes(text: str) -> list[Any]:
-    """The document nodes of a text that parsed before (libyaml, else ruamel.yaml)."""
-    nodes: list[Any] = []
-    try:
-        nodes.extend(_compose_all(text))
-    except yaml.YAMLError:
-        ruamel_nodes = _ruamel_compose(text)
-        if ruamel_nodes is not None:
-            return ruamel_nodes
-    return nodes
+RUAMEL_FALLBACK_CHARS = 4 * 1024
+"""Larger documents that libyaml rejects are reported without a second opinion (ruamel.yaml is
+pure Python and slow on broken input), unless libyaml's complaint is one it is known to make
+about valid YAML: a ':' inside a flow collection, as in `[001:db8::]`."""
+RUAMEL_KNOWN_CHARS = 64 * 1024
 
 
-RUAMEL_FALLBACK_CHARS = 512 * 1024
-"""Larger documents that libyaml rejects are reported without a second (slow) opinion."""
+def _worth_a_second_opinion(text: str, error: yaml.YAMLError) -> bool:
+    if len(text) <= RUAMEL_FALLBACK_CHARS:
+        return True
+    return len(text) <= RUAMEL_KNOWN_CHARS and "found unexpected ':'" in str(error)
 
 
 def _ruamel_compose(text: str) -> list[Any] | None:
     """Compose with ruamel.yaml (imported only when libyaml failed); None if it fails too."""
     from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError as RuamelError
 
     from kubelint.load import ruamel_nodes
 
-    if len(text) > RUAMEL_FALLBACK_CHARS:
-        return None
     try:
         with warnings.catch_warnings():  # e.g. ReusedAnchorWarning: not the user's business here
             warnings.simplefilter("ignore")
             nodes = list(YAML(typ="safe", pure=True).compose_all(text))
-    except (RuamelError, ValueError, RecursionError):
+    except Exception:  # RuamelError, RecursionError, and its internal asserts (%YAML 1.3)
         return None
     return [ruamel_nodes.convert(n) for n in nodes if n is not None]
 

@@ -82,7 +82,7 @@ def _resolve_number(text: str, integral_floats: bool = True) -> Any:
     if special is not None:
         return special
     plain = text.replace("_", "") if "_" in text else text
-    if _GO_INT.match(plain):
+    if len(plain) <= 24 and _GO_INT.match(plain):  # longer ones are beyond uint64 anyway
         value = _parse_go_int(plain)
         # ParseInt takes a sign; ParseUint (for values past int64) does not
         if _INT64_MIN <= value <= _INT64_MAX or (0 <= value <= _UINT64_MAX and plain[0] != "+"):
