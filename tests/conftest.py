@@ -118,3 +118,24 @@ def _register_hypothesis_profiles() -> None:
 
 
 _register_hypothesis_profiles()
+
+
+# -- small manifests shared by the hostile-input tests -----------------------------------------
+CM = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n"  # 4 lines
+DEPLOYMENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: {replicas}
+  selector:
+    matchLabels: {{app: web}}
+  template:
+    metadata:
+      labels: {{app: web}}
+    spec:
+      containers:
+        - name: web
+          image: nginx
+"""  # replicas is on line 6

@@ -30,29 +30,10 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import REPO, cli_env, run_kubelint
+from conftest import CM, DEPLOYMENT, REPO, cli_env, run_kubelint
 
 from kubelint.load import InputFile
 from kubelint.model import Severity
-
-CM = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n"  # 4 lines
-DEPLOYMENT = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  replicas: {replicas}
-  selector:
-    matchLabels: {{app: web}}
-  template:
-    metadata:
-      labels: {{app: web}}
-    spec:
-      containers:
-        - name: web
-          image: nginx
-"""  # replicas is on line 6
 
 
 def deployment(replicas: str) -> bytes:

@@ -16,26 +16,8 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import cli_env
+from conftest import CM, DEPLOYMENT, cli_env
 
-CM = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n"
-DEPLOYMENT = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  replicas: {replicas}
-  selector:
-    matchLabels: {{app: web}}
-  template:
-    metadata:
-      labels: {{app: web}}
-    spec:
-      containers:
-        - name: web
-          image: nginx
-"""
 GIB = 1024**3
 
 
