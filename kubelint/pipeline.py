@@ -352,5 +352,5 @@ def _load_crd_paths(options: CheckOptions) -> tuple[list[dict[str, Any]], list[F
     for item in discovery.files:
         loaded = load_file(item, options.limits)
         findings.extend(f for f in loaded.findings if f.severity >= Severity.ERROR)
-        bodies.extend(dict(d.body) for d in loaded.documents if crd.is_crd(d.body))
+        bodies.extend(crd.crd_bodies(loaded.documents))
     return bodies, findings

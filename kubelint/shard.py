@@ -16,7 +16,7 @@ import zlib
 from collections.abc import Iterable
 from typing import Any
 
-from kubelint.load import InputFile, load_file
+from kubelint.load import InputFile, load_bytes
 from kubelint.load.limits import Limits
 from kubelint.schema import crd
 
@@ -58,10 +58,10 @@ def foreign_crds(files: Iterable[InputFile], limits: Limits) -> list[dict[str, A
             if not stat.S_ISREG(st.st_mode) or st.st_size > limits.max_file_bytes:
                 continue
             with open(item.path, "rb") as fh:
-                if b"CustomResourceDefinition" not in fh.read(limits.max_file_bytes + 1):
-                    continue
+                data = fh.read(limits.max_file_bytes + 1)
         except OSError:
             continue
-        loaded = load_file(item, limits)
-        bodies.extend(dict(d.body) for d in loaded.documents if crd.is_crd(d.body))
+        if b"CustomResourceDefinition" in data:  # parse only files that may hold a CRD
+            loaded = load_bytes(data, item.name, limits, is_json=item.path.endswith(".json"))
+            bodies.extend(crd.crd_bodies(loaded.documents))
     return bodies

@@ -14,7 +14,7 @@ CEL rules (`x-kubernetes-validations`) are counted, not evaluated.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
 OBJECT_META = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"
@@ -43,6 +43,11 @@ def is_crd(body: Mapping[str, Any]) -> bool:
         and isinstance(api_version, str)
         and api_version.startswith(CRD_GROUP + "/")
     )
+
+
+def crd_bodies(documents: Iterable[Any]) -> list[dict[str, Any]]:
+    """Copies of the bodies of the CRDs among loaded documents."""
+    return [dict(d.body) for d in documents if is_crd(d.body)]
 
 
 def custom_kinds(body: Mapping[str, Any]) -> list[CustomKind]:
