@@ -1,0 +1,194 @@
+"""Label selectors with exactly Kubernetes' semantics.
+
+Two shapes exist in the API:
+- a *map* selector (`Service.spec.selector`, `ReplicationController.spec.selector`): every pair
+  must match; an empty or missing map selects nothing for a Service (no Endpoints are managed);
+- a `LabelSelector` (`matchLabels` + `matchExpressions`, used by workloads, PDBs, NetworkPolicies,
+  affinity terms): requirements are ANDed; an empty selector `{}` selects everything, while a
+  missing (null) selector selects nothing.
+
+`Selector.parse` reports what the apiserver would reject (unknown operator, `In` with no values,
+`Exists` with values) as `SelectorError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, NamedTuple
+
+OPERATORS = ("In", "NotIn", "Exists", "DoesNotExist")
+
+
+class SelectorError(ValueError):
+    """A selector the apiserver would reject; `path` is relative to the selector."""
+
+    def __init__(self, message: str, path: tuple[str | int, ...] = ()) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+class Requirement(NamedTuple):
+    key: str
+    operator: str  # one of OPERATORS
+    values: frozenset[str]
+
+    def matches(self, labels: Mapping[str, str]) -> bool:
+        op = self.operator
+        if op == "In":
+            return labels.get(self.key) in self.values
+        if op == "NotIn":
+            return labels.get(self.key) not in self.values  # a missing key satisfies NotIn
+        if op == "Exists":
+            return self.key in labels
+        return self.key not in labels  # DoesNotExist
+
+    def __str__(self) -> str:
+        if self.operator == "Exists":
+            return self.key
+        if self.operator == "DoesNotExist":
+            return f"!{self.key}"
+        if self.operator == "In" and len(self.values) == 1:
+            return f"{self.key}={next(iter(self.values))}"
+        op = "in" if self.operator == "In" else "notin"
+        return f"{self.key} {op} ({','.join(sorted(self.values))})"
+
+
+class Selector(NamedTuple):
+    """A parsed selector: `nothing` selects no object; otherwise all requirements must hold
+    (no requirements = everything)."""
+
+    requirements: tuple[Requirement, ...]
+    nothing: bool = False
+
+    @classmethod
+    def parse(cls, selector: Any) -> Selector:
+        """A `LabelSelector` (matchLabels/matchExpressions). None selects nothing; {} everything."""
+        if selector is None:
+            return NOTHING
+        if not isinstance(selector, Mapping):
+            raise SelectorError("selector must be an object")
+        reqs: list[Requirement] = []
+        match_labels = selector.get("matchLabels") or {}
+        if not isinstance(match_labels, Mapping):
+            raise SelectorError("matchLabels must be an object", ("matchLabels",))
+        for key, value in match_labels.items():
+            reqs.append(Requirement(str(key), "In", frozenset((_label_value(value),))))
+        expressions = selector.get("matchExpressions") or []
+        if not isinstance(expressions, list):
+            raise SelectorError("matchExpressions must be a list", ("matchExpressions",))
+        for i, expr in enumerate(expressions):
+            reqs.append(_expression(expr, ("matchExpressions", i)))
+        return cls(_normalise(reqs))
+
+    @classmethod
+    def from_map(cls, selector: Any, empty_selects_all: bool = False) -> Selector:
+        """A map selector (Service, ReplicationController). Empty/missing selects nothing unless
+        `empty_selects_all` (a ReplicationController defaults its selector to the template labels,
+        which callers pass instead)."""
+        if not selector:
+            return EVERYTHING if empty_selects_all else NOTHING
+        if not isinstance(selector, Mapping):
+            raise SelectorError("selector must be a map of labels")
+        return cls(
+            _normalise(
+                Requirement(str(k), "In", frozenset((_label_value(v),)))
+                for k, v in selector.items()
+            )
+        )
+
+    @property
+    def everything(self) -> bool:
+        return not self.nothing and not self.requirements
+
+    def matches(self, labels: Mapping[str, Any] | None) -> bool:
+        if self.nothing:
+            return False
+        labels = labels or {}
+        return all(r.matches(labels) for r in self.requirements)
+
+    def equalities(self) -> dict[str, str]:
+        """key → value for requirements that pin a single value (used to narrow index lookups)."""
+        return {
+            r.key: next(iter(r.values))
+            for r in self.requirements
+            if r.operator == "In" and len(r.values) == 1
+        }
+
+    def __str__(self) -> str:
+        if self.nothing:
+            return "<none>"
+        return ",".join(str(r) for r in self.requirements) or "<everything>"
+
+
+NOTHING = Selector((), nothing=True)
+EVERYTHING = Selector(())
+
+
+def _label_value(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _expression(expr: Any, path: tuple[str | int, ...]) -> Requirement:
+    if not isinstance(expr, Mapping):
+        raise SelectorError("a match expression must be an object", path)
+    key = expr.get("key")
+    if not isinstance(key, str) or not key:
+        raise SelectorError("key: Required value", (*path, "key"))
+    op = expr.get("operator")
+    if op not in OPERATORS:
+        raise SelectorError(
+            f'operator: Unsupported value: "{op}": supported values: '
+            + ", ".join(f'"{o}"' for o in OPERATORS),
+            (*path, "operator"),
+        )
+    values = expr.get("values") or []
+    if not isinstance(values, list):
+        raise SelectorError("values must be a list", (*path, "values"))
+    if op in ("In", "NotIn") and not values:
+        raise SelectorError(
+            "values: Required value: must be specified when `operator` is 'In' or 'NotIn'",
+            (*path, "values"),
+        )
+    if op in ("Exists", "DoesNotExist") and values:
+        raise SelectorError(
+            "values: Forbidden: may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
+            (*path, "values"),
+        )
+    return Requirement(key, op, frozenset(_label_value(v) for v in values))
+
+
+def _normalise(reqs: Iterable[Requirement]) -> tuple[Requirement, ...]:
+    return tuple(sorted(set(reqs), key=lambda r: (r.key, r.operator, sorted(r.values))))
+
+
+def overlaps(a: Selector, b: Selector) -> bool:
+    """Whether some label set satisfies both selectors (so two controllers could fight over the
+    same pods). Exact for the four operators: keys are independent, so it suffices that each key's
+    constraints from both sides are jointly satisfiable."""
+    if a.nothing or b.nothing:
+        return False
+    by_key: dict[str, list[Requirement]] = {}
+    for r in a.requirements + b.requirements:
+        by_key.setdefault(r.key, []).append(r)
+    return all(_satisfiable(reqs) for reqs in by_key.values())
+
+
+def _satisfiable(reqs: list[Requirement]) -> bool:
+    must_exist = any(r.operator in ("In", "Exists") for r in reqs)
+    must_not = any(r.operator == "DoesNotExist" for r in reqs)
+    if must_exist and must_not:
+        return False
+    if must_not:
+        return True  # absent key satisfies DoesNotExist and NotIn
+    allowed: frozenset[str] | None = None
+    for r in reqs:
+        if r.operator == "In":
+            allowed = r.values if allowed is None else allowed & r.values
+    excluded = frozenset().union(*(r.values for r in reqs if r.operator == "NotIn"))
+    if allowed is None:
+        return True  # Exists/NotIn only: some fresh value satisfies them (or the key is absent)
+    return bool(allowed - excluded)

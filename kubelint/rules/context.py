@@ -1,0 +1,50 @@
+"""What set rules see: every object of the input, with indexes so that a rule costs about one
+lookup per object rather than a scan of the set.
+
+Indexes:
+- `by_kind[(group, kind)]` — objects of a kind, in input order;
+- `get(group, kind, namespace, name)` — one object by identity (first occurrence);
+- `named(kind_names, namespace, name)` — lookup across API groups (`Deployment` in apps or
+  extensions) for references that name a kind without its group;
+- `workloads` — a LabelIndex of objects with a pod template, filed under their template labels,
+  so `select_workloads(namespace, selector)` answers "which pods would this Service select".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from kubelint.k8s.labelindex import LabelIndex
+from kubelint.k8s.selectors import Selector
+from kubelint.rules.engine import ObjectView
+
+
+class Context:
+    def __init__(self, objects: Sequence[ObjectView]) -> None:
+        self.objects = objects
+        self.by_kind: dict[tuple[str, str], list[ObjectView]] = {}
+        self._by_identity: dict[tuple[str, str, str, str], ObjectView] = {}
+        self._by_kind_name: dict[tuple[str, str, str], list[ObjectView]] = {}
+        self.workloads: LabelIndex[ObjectView] = LabelIndex()
+        for obj in objects:
+            self.by_kind.setdefault((obj.group, obj.kind), []).append(obj)
+            self._by_identity.setdefault((obj.group, obj.kind, obj.namespace, obj.name), obj)
+            self._by_kind_name.setdefault((obj.kind, obj.namespace, obj.name), []).append(obj)
+            template = obj.template
+            if template is not None and obj.kind != "PodTemplate":
+                self.workloads.add(obj, obj.namespace, template.labels)
+
+    def of_kind(self, *kinds: tuple[str, str]) -> Iterable[ObjectView]:
+        for kind in kinds:
+            yield from self.by_kind.get(kind, ())
+
+    def get(self, group: str, kind: str, namespace: str, name: str) -> ObjectView | None:
+        return self._by_identity.get((group, kind, namespace, name))
+
+    def named(self, kind: str, namespace: str, name: str) -> list[ObjectView]:
+        """Objects of `kind` (any group) called `name` in `namespace` ("" = cluster scope)."""
+        return self._by_kind_name.get((kind, namespace, name), [])
+
+    def select_workloads(self, namespace: str | None, selector: Selector) -> list[ObjectView]:
+        """Objects whose pod template labels match (None namespace = all namespaces)."""
+        return self.workloads.select(selector, namespace)

@@ -1,0 +1,207 @@
+"""The rule engine's vocabulary: what a rule is, how it is registered, what it sees.
+
+A rule is a small function registered by decorator together with its documentation:
+
+    @object_rule(
+        "KL201", "privileged-container", Severity.ERROR, "security",
+        title="Containers must not run privileged",
+        rationale="...", remediation="...",
+        failing=\"\"\"<a manifest that fails>\"\"\", passing=\"\"\"<one that passes>\"\"\",
+        kinds=WORKLOADS,
+    )
+    def privileged(obj: ObjectView) -> Iterator[Violation]:
+        for c in obj.containers():
+            if (c.body.get("securityContext") or {}).get("privileged") is True:
+                yield Violation((*c.path, "securityContext", "privileged"), f"container ...")
+
+Object rules see one object at a time (`ObjectView`); set rules see the whole input through a
+`Context` with indexes and yield `(ObjectView, Violation)` pairs. Violations carry JSON paths
+relative to the object; the runner turns them into Findings with file:line:column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any, NamedTuple
+
+from kubelint.k8s.podspec import Container, PodTemplate, containers, pod_template
+from kubelint.model import Document, JsonPath, Severity
+
+CATEGORIES = (
+    "validation",  # what the apiserver would reject
+    "security",
+    "reliability",
+    "resources",
+    "networking",
+    "references",  # objects pointing at objects that are not in the set
+    "deprecation",
+    "best-practice",
+    "custom",
+)
+
+WORKLOADS = frozenset(
+    {
+        ("", "Pod"),
+        ("", "ReplicationController"),
+        ("", "PodTemplate"),
+        ("apps", "Deployment"),
+        ("apps", "ReplicaSet"),
+        ("apps", "StatefulSet"),
+        ("apps", "DaemonSet"),
+        ("extensions", "Deployment"),
+        ("extensions", "ReplicaSet"),
+        ("extensions", "DaemonSet"),
+        ("batch", "Job"),
+        ("batch", "CronJob"),
+    }
+)
+"""Kinds with a pod template. Custom workloads (Argo Rollouts, …) are added by configuration and
+are visible to rules through ObjectView.template, so a rule should test `obj.template`, not kind."""
+
+
+class Violation(NamedTuple):
+    path: JsonPath  # relative to the object root
+    message: str
+    hint: str | None = None
+    at_key: bool = False  # locate the key (e.g. a missing child) rather than the value
+
+
+class Rule(NamedTuple):
+    code: str  # KL1xx.., never reused
+    name: str  # slug users type: `privileged-container`
+    severity: Severity
+    category: str
+    title: str
+    rationale: str
+    remediation: str
+    failing: str  # YAML manifest(s) on which the rule reports at least once
+    passing: str  # YAML manifest(s) on which it stays silent
+    check: Callable[..., Iterable[Any]]
+    scope: str  # "object" | "set"
+    kinds: frozenset[tuple[str, str]] | None  # (group, kind) filter for object rules; None = all
+    default: bool  # enabled without configuration
+    peers: Mapping[str, str]  # peer tool → its check name, where one covers the same ground
+
+
+REGISTRY: dict[str, Rule] = {}
+"""Every built-in rule by code, filled when kubelint.rules.builtin is imported."""
+
+
+def _register(rule: Rule) -> None:
+    if rule.category not in CATEGORIES:
+        raise ValueError(f"{rule.code}: unknown category {rule.category!r}")
+    for other in REGISTRY.values():
+        if rule.code in (other.code,) or rule.name == other.name:
+            raise ValueError(f"rule {rule.code} {rule.name} clashes with {other.code} {other.name}")
+    REGISTRY[rule.code] = rule
+
+
+def _decorator(scope: str, code: str, name: str, severity: Severity, category: str, **doc: Any):
+    def wrap(fn: Callable[..., Iterable[Any]]) -> Callable[..., Iterable[Any]]:
+        _register(
+            Rule(
+                code=code,
+                name=name,
+                severity=severity,
+                category=category,
+                title=doc["title"],
+                rationale=doc["rationale"],
+                remediation=doc["remediation"],
+                failing=doc["failing"],
+                passing=doc["passing"],
+                check=fn,
+                scope=scope,
+                kinds=frozenset(doc["kinds"]) if doc.get("kinds") is not None else None,
+                default=doc.get("default", True),
+                peers=doc.get("peers", {}),
+            )
+        )
+        return fn
+
+    return wrap
+
+
+def object_rule(code: str, name: str, severity: Severity, category: str, **doc: Any):
+    """Register `fn(obj: ObjectView) -> Iterable[Violation]`."""
+    return _decorator("object", code, name, severity, category, **doc)
+
+
+def set_rule(code: str, name: str, severity: Severity, category: str, **doc: Any):
+    """Register `fn(ctx: Context) -> Iterable[tuple[ObjectView, Violation]]`."""
+    return _decorator("set", code, name, severity, category, **doc)
+
+
+class ObjectView:
+    """What a rule sees of one object. Cheap accessors, computed once."""
+
+    __slots__ = ("_template", "body", "doc", "group", "kind", "name", "namespace", "version")
+
+    def __init__(
+        self,
+        doc: Document,
+        namespace: str,
+        template_paths: Mapping[tuple[str, str], JsonPath] | None = None,
+    ) -> None:
+        self.doc = doc
+        self.body: Mapping[str, Any] = doc.body
+        api_version = doc.body.get("apiVersion", "")
+        self.group, _, self.version = str(api_version).rpartition("/")
+        self.kind: str = str(doc.body.get("kind", ""))
+        self.name: str = doc.ref.name if doc.ref else ""
+        self.namespace = namespace  # effective: "" for cluster-scoped kinds
+        self._template: PodTemplate | bool | None = False
+        if template_paths is not None:
+            self._template = pod_template(self.body, self.group, self.kind, template_paths)
+
+    def __repr__(self) -> str:
+        return f"ObjectView({self.kind} {self.namespace}/{self.name})"
+
+    @property
+    def metadata(self) -> Mapping[str, Any]:
+        meta = self.body.get("metadata")
+        return meta if isinstance(meta, Mapping) else {}
+
+    @property
+    def labels(self) -> Mapping[str, Any]:
+        labels = self.metadata.get("labels")
+        return labels if isinstance(labels, Mapping) else {}
+
+    @property
+    def annotations(self) -> Mapping[str, Any]:
+        annotations = self.metadata.get("annotations")
+        return annotations if isinstance(annotations, Mapping) else {}
+
+    @property
+    def spec(self) -> Mapping[str, Any]:
+        spec = self.body.get("spec")
+        return spec if isinstance(spec, Mapping) else {}
+
+    @property
+    def template(self) -> PodTemplate | None:
+        """The pod template (a Pod is its own), None for objects without one."""
+        if self._template is False:
+            self._template = pod_template(self.body, self.group, self.kind)
+        return self._template  # type: ignore[return-value]
+
+    def containers(self, init: bool = True, ephemeral: bool = False) -> Iterator[Container]:
+        template = self.template
+        if template is None:
+            return iter(())
+        kinds = ("initContainers",) * init + ("containers",) + ("ephemeralContainers",) * ephemeral
+        return containers(template, kinds)
+
+    def get(self, *path: str | int) -> Any:
+        """The value at `path`, or None when any step is missing or of the wrong type."""
+        node: Any = self.body
+        for step in path:
+            if isinstance(step, int):
+                node = (
+                    node[step]
+                    if isinstance(node, list) and -len(node) <= step < len(node)
+                    else None
+                )
+            else:
+                node = node.get(step) if isinstance(node, Mapping) else None
+            if node is None:
+                return None
+        return node
