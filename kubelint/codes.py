@@ -61,6 +61,18 @@ CODES: dict[str, Code] = {
 BY_CODE: dict[str, Code] = {c.code: c for c in CODES.values()}
 
 
+def register(*codes: Code) -> None:
+    """Add the codes of a later stage (store, diff, simulate, lint machinery) to the catalogue.
+
+    Idempotent for identical entries; a clash in code or name is a programming error."""
+    for code in codes:
+        existing = CODES.get(code.name) or BY_CODE.get(code.code)
+        if existing is not None and existing != code:
+            raise ValueError(f"code {code.code} {code.name} clashes with {existing}")
+        CODES[code.name] = code
+        BY_CODE[code.code] = code
+
+
 def lookup(key: str) -> Code:
     """Find a code by name (`unknown-field`) or id (`KL021`)."""
     code = CODES.get(key) or BY_CODE.get(key.upper())

@@ -16,12 +16,15 @@ from collections.abc import Iterable, Sequence
 
 from kubelint.k8s.labelindex import LabelIndex
 from kubelint.k8s.selectors import Selector
-from kubelint.rules.engine import ObjectView
+from kubelint.rules.engine import DEFAULT_SETTINGS, ObjectView, Settings
 
 
 class Context:
-    def __init__(self, objects: Sequence[ObjectView]) -> None:
+    def __init__(
+        self, objects: Sequence[ObjectView], settings: Settings = DEFAULT_SETTINGS
+    ) -> None:
         self.objects = objects
+        self.settings = settings
         self.by_kind: dict[tuple[str, str], list[ObjectView]] = {}
         self._by_identity: dict[tuple[str, str, str, str], ObjectView] = {}
         self._by_kind_name: dict[tuple[str, str, str], list[ObjectView]] = {}

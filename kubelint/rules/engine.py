@@ -59,6 +59,19 @@ WORKLOADS = frozenset(
 are visible to rules through ObjectView.template, so a rule should test `obj.template`, not kind."""
 
 
+class Settings(NamedTuple):
+    """Configuration rules may read (filled by the runner from .kubelint.yaml / CLI options)."""
+
+    kubernetes_version: str = "1.37"
+    default_namespace: str = "default"
+    node_port_range: tuple[int, int] = (30000, 32767)
+    template_paths: Mapping[tuple[str, str], JsonPath] = {}  # extra pod-template locations (CRs)
+    params: Mapping[str, Mapping[str, Any]] = {}  # rule name → its options from configuration
+
+
+DEFAULT_SETTINGS = Settings()
+
+
 class Violation(NamedTuple):
     path: JsonPath  # relative to the object root
     message: str
@@ -134,13 +147,20 @@ def set_rule(code: str, name: str, severity: Severity, category: str, **doc: Any
 class ObjectView:
     """What a rule sees of one object. Cheap accessors, computed once."""
 
-    __slots__ = ("_template", "body", "doc", "group", "kind", "name", "namespace", "version")
+    __slots__ = (
+        "_template",
+        "body",
+        "doc",
+        "group",
+        "kind",
+        "name",
+        "namespace",
+        "settings",
+        "version",
+    )
 
     def __init__(
-        self,
-        doc: Document,
-        namespace: str,
-        template_paths: Mapping[tuple[str, str], JsonPath] | None = None,
+        self, doc: Document, namespace: str, settings: Settings = DEFAULT_SETTINGS
     ) -> None:
         self.doc = doc
         self.body: Mapping[str, Any] = doc.body
@@ -149,9 +169,8 @@ class ObjectView:
         self.kind: str = str(doc.body.get("kind", ""))
         self.name: str = doc.ref.name if doc.ref else ""
         self.namespace = namespace  # effective: "" for cluster-scoped kinds
+        self.settings = settings
         self._template: PodTemplate | bool | None = False
-        if template_paths is not None:
-            self._template = pod_template(self.body, self.group, self.kind, template_paths)
 
     def __repr__(self) -> str:
         return f"ObjectView({self.kind} {self.namespace}/{self.name})"
@@ -180,7 +199,8 @@ class ObjectView:
     def template(self) -> PodTemplate | None:
         """The pod template (a Pod is its own), None for objects without one."""
         if self._template is False:
-            self._template = pod_template(self.body, self.group, self.kind)
+            extra = self.settings.template_paths
+            self._template = pod_template(self.body, self.group, self.kind, extra)
         return self._template  # type: ignore[return-value]
 
     def containers(self, init: bool = True, ephemeral: bool = False) -> Iterator[Container]:
