@@ -67,6 +67,11 @@ def parse_severity_overrides(items: tuple[str, ...]) -> dict:
     return out
 
 
+FORMATS = ("text", "concise", "json", "sarif", "junit", "tap", "github")
+"""Report formats (kept equal to kubelint.report.FORMATS, which this module does not import so
+that option parsing stays cheap; a test checks they agree)."""
+
+
 def report_options(command):
     """--output and --fail-on, shared by the commands that print a report."""
     command = click.option(
@@ -79,7 +84,7 @@ def report_options(command):
     return click.option(
         "-o",
         "--output",
-        type=click.Choice(("text", "concise", "json")),
+        type=click.Choice(FORMATS),
         default="text",
         show_default=True,
         help="Report format.",

@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 from kubelint.pipeline import CheckResult
 
-FORMATS = ("text", "concise", "json")
+FORMATS = ("text", "concise", "json", "sarif", "junit", "tap", "github")
 
 
 class ReportOptions(NamedTuple):
