@@ -77,6 +77,8 @@ class Violation(NamedTuple):
     message: str
     hint: str | None = None
     at_key: bool = False  # locate the key (e.g. a missing child) rather than the value
+    severity: Severity | None = None  # overrides the rule's (e.g. a policy's Warn action)
+    code: str | None = None  # report under this catalogue code instead of the rule's own
 
 
 class Rule(NamedTuple):

@@ -1,0 +1,164 @@
+"""Compile and evaluate CEL expressions with a cost bound.
+
+cel-python interprets the parse tree; `_BudgetEvaluator` counts every node it visits, including
+the nodes re-visited for each element of a comprehension (`all`, `exists`, `map`, `filter`), and
+stops with `CostExceeded` when a single evaluation visits more than the budget. cel-python
+evaluates about 20,000 such steps a second here, so the default budget stops a runaway
+expression (nested comprehensions over long lists) after roughly two seconds; ordinary rules use
+a few dozen steps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import celpy
+import lark
+from celpy import celtypes
+from celpy.celparser import CELParseError
+from celpy.evaluation import Activation, CELEvalError, Evaluator
+
+DEFAULT_BUDGET = 50_000
+MAX_EXPRESSION_LENGTH = 5_000  # longer than any sane rule; bounds parse time
+
+
+class CelCompileError(ValueError):
+    """A syntax error; `line`/`column` are 1-based inside the expression text."""
+
+    def __init__(self, message: str, line: int = 1, column: int = 1) -> None:
+        super().__init__(message)
+        self.line = line
+        self.column = column
+
+
+class CelEvaluationError(RuntimeError):
+    pass
+
+
+class CostExceeded(CelEvaluationError):
+    pass
+
+
+class _Budget:
+    __slots__ = ("left",)
+
+    def __init__(self, steps: int) -> None:
+        self.left = steps
+
+
+class _BudgetEvaluator(Evaluator):
+    def __init__(self, ast: lark.Tree, activation: Activation, budget: _Budget) -> None:
+        super().__init__(ast, activation)
+        self.budget = budget
+
+    def visit(self, tree: lark.Tree) -> Any:
+        self.budget.left -= 1
+        if self.budget.left < 0:
+            raise CostExceeded("evaluation exceeded the cost budget")
+        return super().visit(tree)
+
+    def sub_evaluator(self, ast: lark.Tree) -> Evaluator:
+        return _BudgetEvaluator(ast, self.activation, self.budget)
+
+
+_ENV = celpy.Environment()
+
+
+def _lower_ascii(text: celtypes.StringType) -> celtypes.StringType:
+    return celtypes.StringType(str(text).lower())
+
+
+def _upper_ascii(text: celtypes.StringType) -> celtypes.StringType:
+    return celtypes.StringType(str(text).upper())
+
+
+def _split(text: celtypes.StringType, sep: celtypes.StringType) -> celtypes.ListType:
+    return celtypes.ListType([celtypes.StringType(p) for p in str(text).split(str(sep))])
+
+
+def _join(items: celtypes.ListType, sep: celtypes.StringType | None = None) -> celtypes.StringType:
+    return celtypes.StringType(("" if sep is None else str(sep)).join(str(i) for i in items))
+
+
+def _trim(text: celtypes.StringType) -> celtypes.StringType:
+    return celtypes.StringType(str(text).strip())
+
+
+FUNCTIONS = {
+    "lowerAscii": _lower_ascii,
+    "upperAscii": _upper_ascii,
+    "split": _split,
+    "join": _join,
+    "trim": _trim,
+}
+"""The string extension functions of Kubernetes' CEL library that rules use most; the standard
+CEL functions and macros (has, size, matches, startsWith, all, exists, …) come with cel-python."""
+
+
+class Program:
+    """A compiled expression; `evaluate` returns plain Python values (bool, str, int, …)."""
+
+    def __init__(self, text: str) -> None:
+        if len(text) > MAX_EXPRESSION_LENGTH:
+            raise CelCompileError(f"expression longer than {MAX_EXPRESSION_LENGTH} characters")
+        try:
+            self.ast = _ENV.compile(text)
+        except CELParseError as exc:
+            line, column = exc.line or 1, exc.column or 1
+            raise CelCompileError(
+                f"CEL syntax error at line {line}, column {column} of the expression", line, column
+            ) from None
+        self.text = text
+        self._runner = _ENV.program(self.ast, functions=FUNCTIONS)
+
+    def evaluate(self, variables: Mapping[str, Any], budget: int | None = None) -> Any:
+        activation = self._runner.new_activation()
+        steps = DEFAULT_BUDGET if budget is None else budget
+        evaluator = _BudgetEvaluator(self.ast, activation, _Budget(steps))
+        try:
+            value = evaluator.evaluate({k: to_cel(v) for k, v in variables.items()})
+        except CostExceeded:
+            raise
+        except CELEvalError as exc:
+            raise CelEvaluationError(_eval_message(exc)) from None
+        except (RecursionError, ArithmeticError, TypeError, ValueError) as exc:
+            raise CelEvaluationError(f"{type(exc).__name__}: {exc}") from None
+        return from_cel(value)
+
+
+def _eval_message(exc: CELEvalError) -> str:
+    args = exc.args
+    return str(args[0]) if args else "evaluation error"
+
+
+def to_cel(value: Any) -> Any:
+    """Plain JSON-like data to CEL values (`Converted` values pass through unchanged)."""
+    if isinstance(value, Converted):
+        return value.value
+    return celpy.json_to_cel(value)
+
+
+class Converted:
+    """A value converted once and evaluated by many expressions (an object under several rules)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, data: Any) -> None:
+        self.value = celpy.json_to_cel(data)
+
+
+def from_cel(value: Any) -> Any:
+    if isinstance(value, celtypes.BoolType):
+        return bool(value)
+    if isinstance(value, celtypes.IntType | celtypes.UintType):
+        return int(value)
+    if isinstance(value, celtypes.DoubleType):
+        return float(value)
+    if isinstance(value, celtypes.StringType):
+        return str(value)
+    if isinstance(value, celtypes.MapType):
+        return {from_cel(k): from_cel(v) for k, v in value.items()}
+    if isinstance(value, celtypes.ListType):
+        return [from_cel(v) for v in value]
+    return value
