@@ -1,4 +1,5 @@
-"""Finding codes of CEL rules and admission policies (KL600–KL649)."""
+"""Finding codes of CEL rules and admission policies (KL600–KL649). KL610
+admission-policy-violation is the built-in rule in kubelint.rules.builtin.admission."""
 
 from __future__ import annotations
 
@@ -14,12 +15,6 @@ CODES = (
         "A CEL expression failed on an object (e.g. a field it reads is missing)",
     ),
     Code("KL602", "cel-cost-exceeded", Severity.ERROR, "A CEL expression exceeded its cost budget"),
-    Code(
-        "KL610",
-        "admission-policy-violation",
-        Severity.ERROR,
-        "A ValidatingAdmissionPolicy in the set rejects (Deny), warns about or audits an object",
-    ),
     Code(
         "KL611",
         "admission-policy-invalid",
