@@ -1,0 +1,219 @@
+"""Shared helpers for the per-object policy rules (KL200–KL399): effective security context,
+capabilities, images, rule parameters, and builders for the rules' documentation examples."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any, NamedTuple
+
+import yaml
+
+from kubelint.k8s.podspec import Container
+from kubelint.model import JsonPath
+from kubelint.rules.engine import ObjectView
+
+POD_AND_CONTAINER_FIELDS = frozenset(
+    {
+        "runAsUser",
+        "runAsGroup",
+        "runAsNonRoot",
+        "seccompProfile",
+        "seLinuxOptions",
+        "appArmorProfile",
+        "windowsOptions",
+    }
+)
+"""securityContext fields a container inherits from the pod unless it sets its own."""
+
+
+class Setting(NamedTuple):
+    """A security-context value and where it was set (None: nowhere, the runtime default)."""
+
+    value: Any
+    path: JsonPath | None
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def security_setting(obj: ObjectView, container: Container, field: str) -> Setting:
+    """The effective value of a securityContext field for a container: its own, else (for
+    fields PodSecurityContext also has) the pod's."""
+    own = _mapping(container.body.get("securityContext"))
+    if own.get(field) is not None:
+        return Setting(own[field], (*container.path, "securityContext", field))
+    template = obj.template
+    if field in POD_AND_CONTAINER_FIELDS and template is not None:
+        pod = _mapping(template.spec.get("securityContext"))
+        if pod.get(field) is not None:
+            return Setting(pod[field], (*template.spec_path, "securityContext", field))
+    return Setting(None, None)
+
+
+def is_windows(obj: ObjectView) -> bool:
+    """Pods that declare `os.name: windows`: Linux-only settings (capabilities, seccomp,
+    readOnlyRootFilesystem) do not apply and the apiserver forbids them."""
+    template = obj.template
+    os_ = template.spec.get("os") if template is not None else None
+    return isinstance(os_, Mapping) and os_.get("name") == "windows"
+
+
+def capabilities(container: Container, which: str) -> list[tuple[int, str]]:
+    """(index, upper-cased name without CAP_) of securityContext.capabilities.add|drop."""
+    caps = _mapping(_mapping(container.body.get("securityContext")).get("capabilities"))
+    items = caps.get(which)
+    if not isinstance(items, list):
+        return []
+    return [
+        (i, item.upper().removeprefix("CAP_"))
+        for i, item in enumerate(items)
+        if isinstance(item, str)
+    ]
+
+
+def capability_path(container: Container, which: str, index: int | None = None) -> JsonPath:
+    path: JsonPath = (*container.path, "securityContext", "capabilities", which)
+    return path if index is None else (*path, index)
+
+
+def label(container: Container) -> str:
+    """How messages name a container: `init container "setup"`, `container "web"`."""
+    kind = {"initContainers": "init container", "ephemeralContainers": "ephemeral container"}
+    return f'{kind.get(container.kind, "container")} "{container.name}"'
+
+
+OPTIONS: dict[str, dict[str, Any]] = {}
+"""Rule name → option name → default, for the rules of this package that take options."""
+
+
+def options(rule: str, **defaults: Any) -> None:
+    """Declare a rule's options (`include_unset=False` declares `include-unset`)."""
+    OPTIONS[rule] = {key.replace("_", "-"): value for key, value in defaults.items()}
+
+
+def option_problem(rule: str, key: str, value: Any) -> str | None:
+    """Why `value` is not acceptable for a declared option, or None."""
+    declared = OPTIONS.get(rule, {})
+    if key not in declared:
+        known = ", ".join(sorted(declared)) or "none"
+        return f"params: {rule} has no option {key!r} (options: {known})"
+    default = declared[key]
+    if isinstance(default, tuple | list):
+        ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+        expected = "a list of strings"
+    elif isinstance(default, bool):
+        ok, expected = isinstance(value, bool), "true or false"
+    elif isinstance(default, int):
+        ok = isinstance(value, int) and not isinstance(value, bool)
+        expected = "an integer"
+    else:
+        ok, expected = isinstance(value, type(default)), f"a {type(default).__name__}"
+    return None if ok else f"params: {rule}.{key} must be {expected}, not {value!r}"
+
+
+def param(obj: ObjectView, rule: str, key: str) -> Any:
+    """A declared option's configured value (`params: {<rule>: {<key>: ...}}`), else its
+    default. A wrong value raises ValueError, reported by the runner as the rule's error;
+    configuration loading can reject it earlier with `option_problem`."""
+    configured = obj.settings.params.get(rule)
+    if not isinstance(configured, Mapping) or key not in configured:
+        return OPTIONS[rule][key]
+    problem = option_problem(rule, key, configured[key])
+    if problem:
+        raise ValueError(problem)
+    return configured[key]
+
+
+# -- images ---------------------------------------------------------------------------------
+class Image(NamedTuple):
+    registry: str  # "" for Docker Hub shorthand (nginx, library/nginx)
+    repository: str
+    tag: str
+    digest: str
+
+
+def parse_image(ref: str) -> Image:
+    """Split an image reference as the container runtime reads it."""
+    name, _, digest = ref.partition("@")
+    slash = name.rfind("/")
+    colon = name.rfind(":")
+    tag = ""
+    if colon > slash:
+        name, tag = name[:colon], name[colon + 1 :]
+    first, _, rest = name.partition("/")
+    if rest and ("." in first or ":" in first or first == "localhost"):
+        return Image(first, rest, tag, digest)
+    return Image("", name, tag, digest)
+
+
+def images(obj: ObjectView) -> Iterator[tuple[Container, str]]:
+    """(container, image) for every container with a string image, ephemeral ones included."""
+    for container in obj.containers(ephemeral=True):
+        image = container.body.get("image")
+        if isinstance(image, str) and image:
+            yield container, image
+
+
+# -- documentation examples -----------------------------------------------------------------
+EXAMPLE_IMAGE = "registry.example.com/shop/web:1.4.2"
+
+
+class _PlainDumper(yaml.SafeDumper):
+    """Writes a value shared by two fields twice instead of as an anchor and alias."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def _dump(body: Mapping[str, Any]) -> str:
+    return yaml.dump(dict(body), Dumper=_PlainDumper, sort_keys=False, default_flow_style=False)
+
+
+def example_pod(
+    container: Mapping[str, Any] | None = None,
+    spec: Mapping[str, Any] | None = None,
+    *,
+    name: str = "web",
+    extra_containers: tuple[Mapping[str, Any], ...] = (),
+) -> str:
+    """A small Pod manifest: one container `web` merged with `container`, spec keys `spec`."""
+    main = {"name": "web", "image": EXAMPLE_IMAGE, **(container or {})}
+    body = {"containers": [main, *extra_containers], **(spec or {})}
+    return _dump({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name}, "spec": body})
+
+
+def example_workload(
+    kind: str,
+    template_spec: Mapping[str, Any] | None = None,
+    spec: Mapping[str, Any] | None = None,
+    container: Mapping[str, Any] | None = None,
+    *,
+    name: str = "web",
+) -> str:
+    """A Deployment/StatefulSet/Job/CronJob manifest with one container."""
+    labels = {"app": name}
+    pod_spec = {
+        "containers": [{"name": "web", "image": EXAMPLE_IMAGE, **(container or {})}],
+        **(template_spec or {}),
+    }
+    template = {"metadata": {"labels": labels}, "spec": pod_spec}
+    if kind == "CronJob":
+        pod_spec.setdefault("restartPolicy", "OnFailure")
+        body = {"schedule": "*/5 * * * *", "jobTemplate": {"spec": {"template": template}}}
+        api = "batch/v1"
+    elif kind == "Job":
+        pod_spec.setdefault("restartPolicy", "Never")
+        body = {"template": template}
+        api = "batch/v1"
+    else:
+        body = {"selector": {"matchLabels": labels}, "template": template}
+        api = "apps/v1"
+    return _dump(
+        {
+            "apiVersion": api,
+            "kind": kind,
+            "metadata": {"name": name},
+            "spec": {**body, **(spec or {})},
+        }
+    )
