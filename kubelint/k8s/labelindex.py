@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any, Generic, TypeVar
 
-from kubelint.k8s.selectors import Selector
+from kubelint.k8s.selectors import Selector, label_value
 
 T = TypeVar("T")
 
@@ -30,7 +30,7 @@ class LabelIndex(Generic[T]):
         return len(self._items)
 
     def add(self, item: T, namespace: str, labels: Mapping[str, Any] | None) -> None:
-        labels = {str(k): "" if v is None else str(v) for k, v in (labels or {}).items()}
+        labels = {str(k): label_value(v) for k, v in (labels or {}).items()}
         position = len(self._items)
         self._items.append((namespace, labels, item))
         self._by_namespace.setdefault(namespace, []).append(position)

@@ -28,6 +28,11 @@ _DECIMAL = {
 }
 
 
+_PATTERN_ERROR = (
+    "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"
+)
+
+
 class QuantityError(ValueError):
     pass
 
@@ -35,19 +40,16 @@ class QuantityError(ValueError):
 def parse_quantity(value: Any) -> Decimal:
     """The exact value of a quantity; raises QuantityError with the apiserver's wording."""
     if isinstance(value, bool) or value is None:
-        raise QuantityError(
-            "quantities must match the regular expression "
-            "'^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"
-        )
+        raise QuantityError(_PATTERN_ERROR)
     if isinstance(value, int | float):
-        return Decimal(str(value))
+        number = Decimal(str(value))
+        if not number.is_finite():  # YAML .inf / .nan
+            raise QuantityError(_PATTERN_ERROR)
+        return number
     text = str(value)
     match = _QUANTITY.match(text)
     if match is None:
-        raise QuantityError(
-            "quantities must match the regular expression "
-            "'^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"
-        )
+        raise QuantityError(_PATTERN_ERROR)
     try:
         number = Decimal(match["number"])
     except InvalidOperation as exc:  # pragma: no cover - the regex admits only decimals

@@ -32,15 +32,17 @@ class Requirement(NamedTuple):
     operator: str  # one of OPERATORS
     values: frozenset[str]
 
-    def matches(self, labels: Mapping[str, str]) -> bool:
+    def matches(self, labels: Mapping[str, Any]) -> bool:
         op = self.operator
-        if op == "In":
-            return labels.get(self.key) in self.values
-        if op == "NotIn":
-            return labels.get(self.key) not in self.values  # a missing key satisfies NotIn
+        present = self.key in labels
         if op == "Exists":
-            return self.key in labels
-        return self.key not in labels  # DoesNotExist
+            return present
+        if op == "DoesNotExist":
+            return not present
+        value = label_value(labels[self.key]) if present else None
+        if op == "In":
+            return present and value in self.values
+        return not present or value not in self.values  # NotIn: a missing key satisfies it
 
     def __str__(self) -> str:
         if self.operator == "Exists":
@@ -72,7 +74,7 @@ class Selector(NamedTuple):
         if not isinstance(match_labels, Mapping):
             raise SelectorError("matchLabels must be an object", ("matchLabels",))
         for key, value in match_labels.items():
-            reqs.append(Requirement(str(key), "In", frozenset((_label_value(value),))))
+            reqs.append(Requirement(str(key), "In", frozenset((label_value(value),))))
         expressions = selector.get("matchExpressions") or []
         if not isinstance(expressions, list):
             raise SelectorError("matchExpressions must be a list", ("matchExpressions",))
@@ -91,8 +93,7 @@ class Selector(NamedTuple):
             raise SelectorError("selector must be a map of labels")
         return cls(
             _normalise(
-                Requirement(str(k), "In", frozenset((_label_value(v),)))
-                for k, v in selector.items()
+                Requirement(str(k), "In", frozenset((label_value(v),))) for k, v in selector.items()
             )
         )
 
@@ -124,7 +125,10 @@ NOTHING = Selector((), nothing=True)
 EVERYTHING = Selector(())
 
 
-def _label_value(value: Any) -> str:
+def label_value(value: Any) -> str:
+    """The label text of a YAML scalar: `1` → "1", `true` → "true", null → "" (a null decodes to
+    "" in a map of strings; non-string values are reported by the schema stage, and are matched
+    here by their text so that selectors and labels written alike agree)."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -158,7 +162,7 @@ def _expression(expr: Any, path: tuple[str | int, ...]) -> Requirement:
             "values: Forbidden: may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
             (*path, "values"),
         )
-    return Requirement(key, op, frozenset(_label_value(v) for v in values))
+    return Requirement(key, op, frozenset(label_value(v) for v in values))
 
 
 def _normalise(reqs: Iterable[Requirement]) -> tuple[Requirement, ...]:

@@ -1,0 +1,310 @@
+"""Containers in pod templates as the apiserver validates them: names, ports, probes, env."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from kubelint.k8s.validation import (
+    invalid,
+    is_dns1123_label,
+    is_env_var_name,
+    is_int,
+    is_port_name,
+    version_at_least,
+)
+from kubelint.model import JsonPath, Severity
+from kubelint.rules.builtin._validation import (
+    JOBS,
+    POD_CONTROLLERS,
+    items,
+    mapping,
+    one_of,
+    port_violations,
+)
+from kubelint.rules.engine import ObjectView, Violation, object_rule
+
+_POD = """\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+"""
+
+
+@object_rule(
+    "KL110",
+    "invalid-container-name",
+    Severity.ERROR,
+    "validation",
+    title="Container names must be unique DNS-1123 labels",
+    rationale="Containers are addressed by name (logs, exec, status); names must be DNS-1123 "
+    "labels and unique across init, regular and ephemeral containers of a pod.",
+    remediation="Rename the container.",
+    failing=_POD + "    - {name: app, image: nginx}\n    - {name: app, image: envoy}\n",
+    passing=_POD + "    - {name: app, image: nginx}\n    - {name: proxy, image: envoy}\n",
+)
+def invalid_container_name(obj: ObjectView) -> Iterator[Violation]:
+    seen: set[str] = set()
+    for container in obj.containers(ephemeral=True):
+        name = container.body.get("name")
+        if not isinstance(name, str):
+            continue
+        path = (*container.path, "name")
+        for problem in is_dns1123_label(name):
+            yield Violation(path, invalid(name, problem))
+        if name in seen:
+            yield Violation(path, f'Duplicate value: "{name}"')
+        seen.add(name)
+
+
+@object_rule(
+    "KL111",
+    "invalid-container-port",
+    Severity.ERROR,
+    "validation",
+    title="Container ports must be in 1-65535 with valid, unique names",
+    rationale="containerPort and hostPort are port numbers (1-65535); a port name is an "
+    "IANA_SVC_NAME (at most 15 lower-case letters, digits and '-', with a letter) so that "
+    "Services can target it, and is unique within the container. A hostPort+protocol may be "
+    "used once per pod.",
+    remediation="Fix the number or name.",
+    failing=_POD + "    - name: app\n      image: nginx\n      ports:\n"
+    "        - {name: http_port, containerPort: 80}\n",
+    passing=_POD + "    - name: app\n      image: nginx\n      ports:\n"
+    "        - {name: http, containerPort: 80}\n",
+)
+def invalid_container_port(obj: ObjectView) -> Iterator[Violation]:
+    host_ports: set[str] = set()  # "protocol/hostIP/port", shared by the regular containers
+    for container in obj.containers(ephemeral=True):
+        names: set[str] = set()
+        for i, port in items(container.body.get("ports")):
+            path = (*container.path, "ports", i)
+            yield from _port(path, port, names)
+            host = port.get("hostPort")
+            if container.kind == "containers" and is_int(host) and host != 0:
+                key = f"{port.get('protocol') or 'TCP'}/{port.get('hostIP') or ''}/{host}"
+                if key in host_ports:
+                    yield Violation((*path, "hostPort"), f'Duplicate value: "{key}"')
+                host_ports.add(key)
+
+
+def _port(path: JsonPath, port: Mapping[str, Any], names: set[str]) -> Iterator[Violation]:
+    name = port.get("name")
+    if isinstance(name, str):
+        for problem in is_port_name(name):
+            yield Violation((*path, "name"), invalid(name, problem))
+        if name in names:
+            yield Violation((*path, "name"), f'Duplicate value: "{name}"')
+        names.add(name)
+    yield from port_violations((*path, "containerPort"), port.get("containerPort"), False)
+    host = port.get("hostPort")
+    if is_int(host) and host != 0:  # 0 means "no host port"
+        yield from port_violations((*path, "hostPort"), host, False)
+
+
+@object_rule(
+    "KL112",
+    "duplicate-container-port",
+    Severity.WARNING,
+    "validation",
+    title="A container should not declare the same containerPort and protocol twice",
+    rationale="Ports are a list keyed by containerPort+protocol: the apiserver warns about "
+    "duplicates, and server-side apply rejects the object (duplicate entries for key).",
+    remediation="Remove the duplicate entry (two names for one port are not possible).",
+    failing=_POD + "    - name: app\n      image: nginx\n      ports:\n"
+    "        - {name: http, containerPort: 80}\n        - {name: web, containerPort: 80}\n",
+    passing=_POD + "    - name: app\n      image: nginx\n      ports:\n"
+    "        - {name: http, containerPort: 80}\n"
+    "        - {name: dns, containerPort: 80, protocol: UDP}\n",
+)
+def duplicate_container_port(obj: ObjectView) -> Iterator[Violation]:
+    for container in obj.containers(ephemeral=True):
+        seen: dict[tuple[int, str], int] = {}
+        for i, port in items(container.body.get("ports")):
+            number, protocol = port.get("containerPort"), port.get("protocol") or "TCP"
+            if not is_int(number) or not isinstance(protocol, str):
+                continue
+            if (number, protocol) in seen:
+                first = seen[(number, protocol)]
+                yield Violation(
+                    (*container.path, "ports", i),
+                    f"duplicate port definition {number}/{protocol} "
+                    f"(already declared at ports[{first}])",
+                )
+            seen.setdefault((number, protocol), i)
+
+
+_HANDLERS = ("exec", "httpGet", "tcpSocket", "grpc")
+_PROBE_COUNTS = (
+    "initialDelaySeconds",
+    "timeoutSeconds",
+    "periodSeconds",
+    "successThreshold",
+    "failureThreshold",
+)
+_LIFECYCLE_HANDLERS = ("exec", "httpGet", "tcpSocket", "sleep")
+
+
+@object_rule(
+    "KL113",
+    "invalid-probe",
+    Severity.ERROR,
+    "validation",
+    title="Probes and lifecycle hooks need exactly one handler; liveness/startup "
+    "successThreshold must be 1",
+    rationale="A probe runs one of exec, httpGet, tcpSocket or grpc; a hook one of exec, "
+    "httpGet, tcpSocket or sleep; handler ports are 1-65535 or a port name. Liveness and "
+    "startup probes succeed on the first success; delays, periods and thresholds are ≥ 0.",
+    remediation="Keep one handler; remove successThreshold from liveness/startup probes.",
+    failing=_POD + "    - name: app\n      image: nginx\n      livenessProbe:\n"
+    "        httpGet: {path: /healthz, port: 8080}\n        tcpSocket: {port: 8080}\n",
+    passing=_POD + "    - name: app\n      image: nginx\n      livenessProbe:\n"
+    "        httpGet: {path: /healthz, port: 8080}\n",
+)
+def invalid_probe(obj: ObjectView) -> Iterator[Violation]:
+    for container in obj.containers():
+        for kind in ("livenessProbe", "readinessProbe", "startupProbe"):
+            probe = container.body.get(kind)
+            if not isinstance(probe, Mapping):
+                continue
+            path = (*container.path, kind)
+            yield from one_of(path, probe, _HANDLERS, "handler type")
+            yield from _handler_ports(path, probe)
+            for field in _PROBE_COUNTS:
+                value = probe.get(field)
+                if is_int(value) and value < 0:
+                    message = invalid(value, "must be greater than or equal to 0")
+                    yield Violation((*path, field), message)
+            success = probe.get("successThreshold")
+            if kind != "readinessProbe" and is_int(success) and success != 1:
+                yield Violation((*path, "successThreshold"), invalid(success, "must be 1"))
+        lifecycle = mapping(container.body.get("lifecycle"))
+        for hook in ("postStart", "preStop"):
+            handler = lifecycle.get(hook)
+            if isinstance(handler, Mapping):
+                path = (*container.path, "lifecycle", hook)
+                yield from one_of(path, handler, _LIFECYCLE_HANDLERS, "handler type")
+                yield from _handler_ports(path, handler)
+
+
+def _handler_ports(path: JsonPath, handler: Mapping[str, Any]) -> Iterator[Violation]:
+    for kind in ("httpGet", "tcpSocket", "grpc"):
+        port = mapping(handler.get(kind)).get("port")
+        yield from port_violations((*path, kind, "port"), port, allow_name=kind != "grpc")
+
+
+_ENV_SOURCES = ("fieldRef", "resourceFieldRef", "configMapKeyRef", "secretKeyRef", "fileKeyRef")
+
+
+@object_rule(
+    "KL114",
+    "invalid-env",
+    Severity.ERROR,
+    "validation",
+    title="Environment variables need valid names and at most one value source",
+    rationale="An env entry has a name (printable ASCII without '=' since Kubernetes 1.32; a "
+    "C-like identifier before) and either `value` or `valueFrom` with exactly one source. "
+    "envFrom prefixes follow the same rules.",
+    remediation="Fix the name; keep a single source per variable.",
+    failing=_POD + "    - name: app\n      image: nginx\n      env:\n        - name: MODE\n"
+    "          value: fast\n          valueFrom:\n"
+    "            configMapKeyRef: {name: settings, key: mode}\n",
+    passing=_POD + "    - name: app\n      image: nginx\n      env:\n        - name: MODE\n"
+    "          valueFrom:\n            configMapKeyRef: {name: settings, key: mode}\n",
+)
+def invalid_env(obj: ObjectView) -> Iterator[Violation]:
+    relaxed = version_at_least(obj.settings.kubernetes_version, 1, 32)
+    for container in obj.containers(ephemeral=True):
+        for i, env in items(container.body.get("env")):
+            path = (*container.path, "env", i)
+            name = env.get("name")
+            if isinstance(name, str):
+                for problem in is_env_var_name(name, relaxed):
+                    yield Violation((*path, "name"), invalid(name, problem))
+            yield from _value_from(path, env)
+        for i, source in items(container.body.get("envFrom")):
+            prefix = source.get("prefix")
+            if isinstance(prefix, str) and prefix:
+                for problem in is_env_var_name(prefix, relaxed):
+                    yield Violation(
+                        (*container.path, "envFrom", i, "prefix"), invalid(prefix, problem)
+                    )
+
+
+def _value_from(path: JsonPath, env: Mapping[str, Any]) -> Iterator[Violation]:
+    source = env.get("valueFrom")
+    if not isinstance(source, Mapping):
+        return
+    present = [key for key in _ENV_SOURCES if source.get(key) is not None]
+    if not present:
+        yield Violation(
+            (*path, "valueFrom"),
+            "must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or "
+            "`secretKeyRef`",
+        )
+    elif len(present) > 1:
+        yield Violation(
+            (*path, "valueFrom"),
+            f"may not have more than one field specified at a time (found {', '.join(present)})",
+        )
+    value = env.get("value")
+    if isinstance(value, str) and value:
+        yield Violation(
+            (*path, "valueFrom"), "may not be specified when `value` is not empty", at_key=True
+        )
+
+
+@object_rule(
+    "KL115",
+    "invalid-restart-policy",
+    Severity.ERROR,
+    "validation",
+    title="restartPolicy must suit the controller",
+    rationale="Deployments, ReplicaSets, StatefulSets, DaemonSets and ReplicationControllers "
+    "keep pods running, so their template's restartPolicy can only be Always; Jobs and "
+    "CronJobs run to completion, so theirs must be OnFailure or Never.",
+    remediation="Remove restartPolicy (Always is the default) from long-running workloads; set "
+    "OnFailure or Never on Jobs.",
+    failing="""\
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: migrate
+spec:
+  template:
+    spec:
+      containers: [{name: migrate, image: migrate:1.0}]
+""",
+    passing="""\
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: migrate
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{name: migrate, image: migrate:1.0}]
+""",
+    kinds=POD_CONTROLLERS | JOBS,
+)
+def invalid_restart_policy(obj: ObjectView) -> Iterator[Violation]:
+    template = obj.template
+    if template is None:
+        return
+    policy = template.spec.get("restartPolicy", "Always")  # the API default
+    path = (*template.spec_path, "restartPolicy")
+    if (obj.group, obj.kind) in JOBS:
+        if policy == "Always":
+            at_key = "restartPolicy" not in template.spec
+            yield Violation(
+                path if not at_key else template.spec_path,
+                'Unsupported value: "Always": supported values: "OnFailure", "Never"',
+                hint="set restartPolicy: OnFailure or Never",
+                at_key=at_key,
+            )
+    elif isinstance(policy, str) and policy != "Always":
+        yield Violation(path, f'Unsupported value: "{policy}": supported values: "Always"')
