@@ -1,0 +1,327 @@
+"""Whole-set rules about identity and availability (KL440–KL449): duplicate objects, controllers
+whose selectors take each other's pods, PodDisruptionBudgets and autoscalers. (Pod anti-affinity
+is the per-object rule KL326 no-pod-anti-affinity.)
+
+"Replicated" means spec.replicas ≥ 2, or a HorizontalPodAutoscaler with maxReplicas ≥ 2 targets
+the workload.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from kubelint.k8s.scope import canonical_group
+from kubelint.k8s.selectors import Selector
+from kubelint.model import Severity
+from kubelint.rules.builtin._podlabels import select_pods
+from kubelint.rules.builtin._setindex import (
+    elsewhere_hint,
+    hpa_targets,
+    label_selector,
+    pod_owners,
+    replicas,
+    where,
+    workload_selector,
+)
+from kubelint.rules.context import Context
+from kubelint.rules.engine import ObjectView, Violation, set_rule
+
+Found = Iterator[tuple[ObjectView, Violation]]
+PDB = ("policy", "PodDisruptionBudget")
+REPLICATED_KINDS = (("apps", "Deployment"), ("apps", "StatefulSet"))
+
+
+def _deployment(name: str = "web", replicas: int = 3, labels: str = "{app: web}") -> str:
+    return f"""\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: {name}, namespace: shop}}
+spec:
+  replicas: {replicas}
+  selector: {{matchLabels: {labels}}}
+  template:
+    metadata: {{labels: {labels}}}
+    spec:
+      containers: [{{name: web, image: nginx:1.27}}]
+"""
+
+
+def _pdb(selector: str = "{matchLabels: {app: web}}", budget: str = "maxUnavailable: 1") -> str:
+    return f"""\
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {{name: web, namespace: shop}}
+spec:
+  {budget}
+  selector: {selector}
+"""
+
+
+@set_rule(
+    "KL440",
+    "duplicate-object",
+    Severity.ERROR,
+    "best-practice",
+    title="Each object must be defined once",
+    rationale="Two definitions of the same object (group, kind, namespace, name) overwrite each "
+    "other on apply: which one wins depends on file order. extensions/v1beta1 and apps/v1 "
+    "Deployments are the same object.",
+    remediation="Remove or rename one of the definitions.",
+    failing=_deployment() + "---\n" + _deployment(replicas=2),
+    passing=_deployment() + "---\n" + _deployment(name="api", labels="{app: api}"),
+)
+def duplicate_object(ctx: Context) -> Found:
+    first: dict[tuple[str, str, str, str], ObjectView] = {}
+    for obj in ctx.objects:
+        name = obj.metadata.get("name")
+        if not isinstance(name, str) or not name or not obj.kind:
+            continue  # generateName objects get a fresh name each time
+        key = (canonical_group(obj.group, obj.kind), obj.kind, obj.namespace, name)
+        original = first.setdefault(key, obj)
+        if original is not obj:
+            ref = f"{obj.kind} {obj.namespace}/{name}" if obj.namespace else f"{obj.kind} {name}"
+            yield (
+                obj,
+                Violation(("metadata", "name"), f"{ref} is already defined at {where(original)}"),
+            )
+
+
+def _same_identity(a: ObjectView, b: ObjectView) -> bool:
+    return (a.kind, a.namespace, a.name) == (b.kind, b.namespace, b.name) and canonical_group(
+        a.group, a.kind
+    ) == canonical_group(b.group, b.kind)
+
+
+@set_rule(
+    "KL441",
+    "selector-overlap",
+    Severity.WARNING,
+    "reliability",
+    title="A controller's selector must not match another workload's pods",
+    rationale="When the selector of one controller matches the pod labels of another workload "
+    "in the same namespace, the controllers count (and, for bare pods, adopt) each other's "
+    "pods: replicas are scaled wrongly and rollouts stall. Services and PodDisruptionBudgets "
+    "built on the same labels mix the two applications.",
+    remediation="Give every workload a label no other workload has (app.kubernetes.io/name plus "
+    "app.kubernetes.io/instance) and include it in the selector.",
+    failing=_deployment()
+    + "---\n"
+    + _deployment(name="web-canary", labels="{app: web, track: canary}"),
+    passing=_deployment(labels="{app: web, track: stable}")
+    + "---\n"
+    + _deployment(name="web-canary", labels="{app: web, track: canary}"),
+)
+def selector_overlap(ctx: Context) -> Found:
+    position = {id(obj): i for i, obj in enumerate(pod_owners(ctx))}
+    reported: set[tuple[int, int]] = set()
+    for owner in pod_owners(ctx):
+        selector = workload_selector(owner)
+        if selector is None or selector.everything:
+            continue  # an empty selector is a validation error for every controller kind
+        others = []
+        for other in ctx.select_workloads(owner.namespace, selector):
+            if other is owner or id(other) not in position or _same_identity(owner, other):
+                continue  # PodTemplates create no pods; duplicate-object reports redefinitions
+            a, b = position[id(owner)], position[id(other)]
+            if (min(a, b), max(a, b)) not in reported:
+                reported.add((min(a, b), max(a, b)))
+                others.append(other)
+        if others:
+            first = others[0]
+            more = f" and {len(others) - 1} more" if len(others) > 1 else ""
+            yield (
+                owner,
+                Violation(
+                    ("spec", "selector"),
+                    f"selector {selector} also matches the pods of {first.kind} {first.name} "
+                    f"({where(first)}){more}",
+                ),
+            )
+
+
+@set_rule(
+    "KL442",
+    "pdb-selects-nothing",
+    Severity.WARNING,
+    "reliability",
+    title="A PodDisruptionBudget should select the pods of a workload",
+    rationale="A budget that selects no pods protects nothing during node drains. In policy/v1 "
+    "an empty selector selects every pod of the namespace; in policy/v1beta1 it selects none, "
+    "and a missing selector selects none in both.",
+    remediation="Match the pod template labels of the workload, in its namespace.",
+    failing=_deployment() + "---\n" + _pdb("{matchLabels: {app: api}}"),
+    passing=_deployment() + "---\n" + _pdb() + "---\n" + _pdb("{}").replace("web", "all"),
+)
+def pdb_selects_nothing(ctx: Context) -> Found:
+    for pdb in ctx.by_kind.get(PDB, ()):
+        raw = pdb.spec.get("selector")
+        selector = label_selector(pdb, "spec", "selector")
+        if raw is None:
+            yield pdb, Violation(("spec",), "the budget has no selector: it selects no pods")
+        elif selector is None or (selector.everything and pdb.version != "v1beta1"):
+            continue
+        elif selector.everything:
+            yield (
+                pdb,
+                Violation(
+                    ("spec", "selector"), "an empty selector selects no pods in policy/v1beta1"
+                ),
+            )
+        elif not select_pods(ctx, pdb.namespace, selector):
+            yield (
+                pdb,
+                Violation(
+                    ("spec", "selector"),
+                    f'selector {selector} matches no pods in namespace "{pdb.namespace}"',
+                    elsewhere_hint(ctx, pdb, selector),
+                ),
+            )
+
+
+def _max_replicas(ctx: Context, obj: ObjectView) -> int:
+    """The most replicas the workload runs: spec.replicas, or its autoscalers' maxReplicas."""
+    count = replicas(obj) or 1
+    for hpa in hpa_targets(ctx).get((obj.kind, obj.namespace, obj.name), ()):
+        value = hpa.spec.get("maxReplicas")
+        if isinstance(value, int) and not isinstance(value, bool):
+            count = max(count, value)
+    return count
+
+
+def _replicated(ctx: Context) -> Iterator[tuple[ObjectView, int]]:
+    for obj in ctx.of_kind(*REPLICATED_KINDS):
+        count = _max_replicas(ctx, obj)
+        if count >= 2 and obj.template is not None:
+            yield obj, count
+
+
+def _pdb_selectors(ctx: Context) -> Iterator[tuple[ObjectView, Selector]]:
+    for pdb in ctx.by_kind.get(PDB, ()):
+        selector = label_selector(pdb, "spec", "selector")
+        if selector is not None and not (selector.everything and pdb.version == "v1beta1"):
+            yield pdb, selector
+
+
+@set_rule(
+    "KL443",
+    "workload-without-pdb",
+    Severity.INFO,
+    "reliability",
+    title="Replicated Deployments and StatefulSets should have a PodDisruptionBudget",
+    rationale="Without a budget, a node drain or cluster upgrade may evict every replica at once. "
+    "Single-replica workloads are not reported: a budget cannot keep one pod up during a "
+    "drain, and one that tries blocks the drain.",
+    remediation="Add a PodDisruptionBudget (maxUnavailable: 1 is a good default) selecting the "
+    "pod template labels.",
+    failing=_deployment(),
+    passing=_deployment() + "---\n" + _pdb() + "---\n" + _deployment("solo", 1, "{app: solo}"),
+    default=False,
+    peers={"kube-score": "deployment-has-poddisruptionbudget"},
+)
+def workload_without_pdb(ctx: Context) -> Found:
+    covered = {
+        id(w) for pdb, sel in _pdb_selectors(ctx) for w in select_pods(ctx, pdb.namespace, sel)
+    }
+    for obj, count in _replicated(ctx):
+        if id(obj) not in covered:
+            yield (
+                obj,
+                Violation(
+                    ("spec", "replicas") if "replicas" in obj.spec else ("spec",),
+                    f"{obj.kind} runs up to {count} replicas and no PodDisruptionBudget selects "
+                    "its pods",
+                    at_key=True,
+                ),
+            )
+
+
+@set_rule(
+    "KL445",
+    "replicas-with-hpa",
+    Severity.INFO,
+    "best-practice",
+    title="Leave spec.replicas unset on workloads a HorizontalPodAutoscaler scales",
+    rationale="Every apply resets the replica count to spec.replicas, undoing the autoscaler "
+    "(a scale-down storm during a deploy, then the autoscaler scales up again).",
+    remediation="Remove spec.replicas from the manifest; the autoscaler owns it.",
+    failing=_deployment()
+    + """\
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: web, namespace: shop}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+  minReplicas: 2
+  maxReplicas: 10
+""",
+    passing=_deployment().replace("  replicas: 3\n", "")
+    + """\
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: web, namespace: shop}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+  minReplicas: 2
+  maxReplicas: 10
+""",
+)
+def replicas_with_hpa(ctx: Context) -> Found:
+    for (kind, namespace, name), hpas in sorted(hpa_targets(ctx).items()):
+        for obj in ctx.named(kind, namespace, name):
+            if "replicas" in obj.spec:
+                yield (
+                    obj,
+                    Violation(
+                        ("spec", "replicas"),
+                        f"spec.replicas is managed by HorizontalPodAutoscaler {hpas[0].name}",
+                    ),
+                )
+
+
+def _blocking_budget(pdb: ObjectView, pods: int | None) -> tuple[str, str] | None:
+    """(field, why) when the budget allows no voluntary eviction, else None."""
+    spec = pdb.spec
+    if spec.get("maxUnavailable") in (0, "0%"):
+        return "maxUnavailable", "maxUnavailable 0 allows no eviction"
+    minimum = spec.get("minAvailable")
+    if minimum == "100%":
+        return "minAvailable", "minAvailable 100% allows no eviction"
+    if isinstance(minimum, int) and pods is not None and minimum >= pods:
+        why = f"minAvailable {minimum} >= the {pods} replicas it selects: no eviction is allowed"
+        return "minAvailable", why
+    return None
+
+
+@set_rule(
+    "KL446",
+    "pdb-blocks-eviction",
+    Severity.WARNING,
+    "reliability",
+    title="A PodDisruptionBudget must allow at least one eviction",
+    rationale="A budget that never allows an eviction (maxUnavailable 0, minAvailable 100% or "
+    "≥ the replica count) blocks node drains and cluster upgrades indefinitely.",
+    remediation="Use maxUnavailable: 1, or a minAvailable below the replica count.",
+    failing=_deployment(replicas=2) + "---\n" + _pdb(budget="minAvailable: 2"),
+    passing=_deployment(replicas=3) + "---\n" + _pdb(budget="minAvailable: 2"),
+    peers={"kube-linter": "pdb-min-available"},
+)
+def pdb_blocks_eviction(ctx: Context) -> Found:
+    for pdb, selector in _pdb_selectors(ctx):
+        pods = _replica_total(ctx, select_pods(ctx, pdb.namespace, selector))
+        blocking = _blocking_budget(pdb, pods)
+        if blocking is not None:
+            yield pdb, Violation(("spec", blocking[0]), blocking[1])
+
+
+def _replica_total(ctx: Context, workloads: list[ObjectView]) -> int | None:
+    """Fixed replica count of the selected workloads; None when unknown (none selected, bare
+    pods, autoscaled or non-scalable workloads)."""
+    total = 0
+    for obj in workloads:
+        count = replicas(obj)
+        if count is None or hpa_targets(ctx).get((obj.kind, obj.namespace, obj.name)):
+            return None
+        total += count
+    return total or None
