@@ -62,6 +62,12 @@ spec:
     peers={},
 )
 def admission_policy(ctx: Context) -> Iterator[tuple[ObjectView, Violation]]:
+    group = "admissionregistration.k8s.io"
+    if not any(ctx.by_kind.get((group, kind)) for kind in _KINDS):
+        return iter(())  # the common case: no policy, so no CEL import
     from kubelint.rules.cel.admission import admission_violations
 
     return admission_violations(ctx)
+
+
+_KINDS = ("ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding")

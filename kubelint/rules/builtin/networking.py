@@ -121,12 +121,16 @@ def _declared_ports(workloads: list[ObjectView]) -> set[int]:
     + _service("{app: web}", "{port: 80, targetPort: 8080}, {name: x, port: 81, targetPort: http}"),
 )
 def service_target_port_missing(ctx: Context) -> Found:
+    declared_by: dict[tuple[str, Selector], set[int]] = {}  # Services often share selectors
     for svc in ctx.by_kind.get(("", "Service"), ()):
         selector = service_selector(svc)
         ports = svc.spec.get("ports")
         if selector is None or not isinstance(ports, list):
             continue
-        declared = _declared_ports(select_pods(ctx, svc.namespace, selector))
+        key = (svc.namespace, selector)
+        if key not in declared_by:
+            declared_by[key] = _declared_ports(select_pods(ctx, svc.namespace, selector))
+        declared = declared_by[key]
         if not declared:
             continue
         for i, port in enumerate(ports):

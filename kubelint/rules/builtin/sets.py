@@ -25,6 +25,7 @@ from kubelint.rules.builtin._setindex import (
 )
 from kubelint.rules.context import Context
 from kubelint.rules.engine import ObjectView, Violation, set_rule
+from kubelint.rules.options import options, param
 
 Found = Iterator[tuple[ObjectView, Violation]]
 PDB = ("policy", "PodDisruptionBudget")
@@ -57,6 +58,9 @@ spec:
 """
 
 
+options("duplicate-object", across_files=False)
+
+
 @set_rule(
     "KL440",
     "duplicate-object",
@@ -65,18 +69,25 @@ spec:
     title="Each object must be defined once",
     rationale="Two definitions of the same object (group, kind, namespace, name) overwrite each "
     "other on apply: which one wins depends on file order. extensions/v1beta1 and apps/v1 "
-    "Deployments are the same object.",
-    remediation="Remove or rename one of the definitions.",
+    "Deployments are the same object. By default only definitions in the same file are "
+    "compared: directories of alternative examples (base and overlay, v1 and v2 of a demo) "
+    "legitimately reuse names across files; set `across-files: true` for a directory that is "
+    "applied as one set.",
+    remediation="Remove or rename one of the definitions (option: `params: {duplicate-object: "
+    "{across-files: true}}` compares the whole input).",
     failing=_deployment() + "---\n" + _deployment(replicas=2),
     passing=_deployment() + "---\n" + _deployment(name="api", labels="{app: api}"),
 )
 def duplicate_object(ctx: Context) -> Found:
-    first: dict[tuple[str, str, str, str], ObjectView] = {}
+    across_files = param(ctx, "duplicate-object", "across-files")
+    first: dict[tuple[str, ...], ObjectView] = {}
     for obj in ctx.objects:
         name = obj.metadata.get("name")
         if not isinstance(name, str) or not name or not obj.kind:
             continue  # generateName objects get a fresh name each time
-        key = (canonical_group(obj.group, obj.kind), obj.kind, obj.namespace, name)
+        key: tuple[str, ...] = (canonical_group(obj.group, obj.kind), obj.kind, obj.namespace, name)
+        if not across_files:
+            key += (obj.doc.source,)
         original = first.setdefault(key, obj)
         if original is not obj:
             ref = f"{obj.kind} {obj.namespace}/{name}" if obj.namespace else f"{obj.kind} {name}"

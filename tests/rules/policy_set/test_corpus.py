@@ -105,7 +105,7 @@ def test_every_corpus_directory_lints_without_errors(corpus: Path) -> None:
         backwards = run_set_rules(context(docs[::-1]))
         assert _order_free(backwards) == _order_free(hits)
         total += len(hits)
-    assert len(groups) > 150 and total > 300
+    assert len(groups) > 150 and total > 200  # a floor: the rules do fire on real sets
 
 
 def test_directory_findings_through_the_runner(corpus: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kubelint.rules.engine import Settings
 from tests.rules.policy_set.harness import lint, messages
 
 
@@ -73,11 +74,15 @@ def test_duplicates_point_at_the_first_definition_across_files_and_api_groups() 
         + "---\n"
         + GENERATED,
     }
-    found = lint(files, "duplicate-object")
+    across = Settings(params={"duplicate-object": {"across-files": True}})
+    found = lint(files, "duplicate-object", settings=across)
     assert [(f.source, f.line, f.message) for f in found] == [
         ("b.yaml", 3, "Deployment shop/web is already defined at a.yaml:1"),
         ("b.yaml", 29, "Namespace shop is already defined at b.yaml:23"),
     ]
+    # by default only definitions in the same file are compared (example directories reuse names)
+    found = lint(files, "duplicate-object")
+    assert [(f.source, f.line) for f in found] == [("b.yaml", 29)]
 
 
 def test_overlapping_selectors_are_reported_once_per_pair() -> None:
