@@ -1,0 +1,1 @@
+"""kube-scheduler as filter and score plugins over node equivalence classes."""
