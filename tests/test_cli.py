@@ -485,7 +485,7 @@ def test_api_removed_between_versions(tmp_path):
         "removed-api",
         "KL033",
         1,
-        13,
+        1,
         "apiVersion",
     )
     assert (
@@ -530,7 +530,7 @@ def test_apps_v1beta1_deployment_is_removed(tmp_path):
     run = run_kubelint(["check", "-o", "json", "-k", "1.32", str(path)])
     assert run.code == 1
     [f] = run.json()["findings"]
-    assert (f["rule"], f["line"], f["column"], f["path"]) == ("removed-api", 1, 13, "apiVersion")
+    assert (f["rule"], f["line"], f["column"], f["path"]) == ("removed-api", 1, 1, "apiVersion")
     assert f["message"] == "apps/v1beta1 Deployment was removed in Kubernetes 1.16 (target is 1.32)"
     assert f["hint"].startswith("use apps/v1 ")
 

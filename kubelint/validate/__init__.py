@@ -8,6 +8,9 @@ from kubelint.schema.compiled import SchemaCompileError
 from kubelint.schema.registry import Resolution, SchemaRegistry
 
 
+_LIFECYCLE = frozenset({"removed-api", "deprecated-api"})
+
+
 class Checker:
     """Validates documents against one SchemaRegistry (one Kubernetes version, one mode)."""
 
@@ -86,7 +89,9 @@ class Checker:
                 finding(
                     issue.name,
                     doc.source,
-                    doc.locate((issue.field,), False),
+                    # lifecycle findings mark the whole `apiVersion:` line (the field is fine,
+                    # its value has expired); an unknown kind points at the misspelt value
+                    doc.locate((issue.field,), issue.name in _LIFECYCLE),
                     issue.message,
                     ref=doc.ref,
                     path=(issue.field,),

@@ -16,9 +16,6 @@ SCENARIOS = Path("/work/shared/scenarios")
 SMALL = sorted(p.name for p in SCENARIOS.glob("0*") if not p.name.startswith("06"))
 
 KNOWN_GAPS: dict[str, tuple[str, ...]] = {
-    # kubelint.store reports the duplicate as KL701 duplicate-in-apply (checked under that name
-    # below); the removed-api finding of the schema stage points at the value, not the key
-    "02-kubectl-create-ngx-dep": ("finding removed-api: at",),
     # NetworkPolicy analysis is not part of simulate (the lint set rules cover NetworkPolicies)
     "05-kops-networkpolicy-emptydir": ("finding networkpolicy-",),
 }
