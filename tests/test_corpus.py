@@ -320,7 +320,7 @@ def test_not_served_documents_name_the_removal(corpus, valid_result):
     assert flow.hint is not None and "flowcontrol.apiserver.k8s.io/v1" in flow.hint
     dep = by_file["kubernetes-sigs__metrics-server/deploy/1.7/metrics-server-deployment.yaml"]
     assert dep.hint is not None and dep.hint.startswith("use apps/v1")
-    assert (dep.line, dep.column) == (8, 13)
+    assert (dep.line, dep.column) == (8, 1)  # the `apiVersion:` key
 
 
 def test_custom_resource_census_matches_readme(valid_documents, corpus_crd_kinds):
