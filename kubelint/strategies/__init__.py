@@ -13,10 +13,12 @@
     @given(ks.yaml_documents(ks.manifest_sets()))
     def test_my_tool_reads_yaml(text): ...
 
-- `objects(kind, api_version, k8s_version, valid=True, namespace=None)`: objects kubelint
-  accepts (schema-valid, and the cross-field rules a cluster enforces: names and labels by
-  their syntax, selectors matching pod templates, quantities, ports). With `valid=False`:
-  `Invalid(object, rule, path, description)` with exactly one planted violation.
+- `objects(kind, api_version, k8s_version, valid=True, namespace=None)`: objects the apiserver
+  accepts: schema-valid, and passing its own validation (every kubelint rule of category
+  "validation": names and labels by their syntax, selectors matching pod templates, fields a
+  Service type allows, one handler per probe, mounts of declared volumes, ...; see `known.py`
+  and `fixups.py`). With `valid=False`: `Invalid(object, rule, path, description)` with
+  exactly one planted violation.
 - `manifest_sets()`: [ConfigMap, Deployment, Service] whose references all resolve.
 - `clusters()`: cluster descriptions (nodes, taints, non-overlapping CIDRs).
 - `yaml_documents(strategy, flow=None, quote=None, comments=None, key_order=None)`: YAML

@@ -125,3 +125,29 @@ def cron_schedule() -> st.SearchStrategy[str]:
         st.sampled_from(["@hourly", "@daily", "@weekly", "0 * * * *", "*/5 * * * *"]),
         st.builds(lambda m, h: f"{m} {h} * * *", st.integers(0, 59), st.integers(0, 23)),
     )
+
+
+def ip_address() -> st.SearchStrategy[str]:
+    """An IPv4 address in 10.0.0.0/8."""
+    return st.builds(
+        lambda a, b, c: f"10.{a}.{b}.{c}", *[st.integers(0, 255)] * 2, st.integers(1, 254)
+    )
+
+
+def cidr() -> st.SearchStrategy[str]:
+    """A /16 network in 10.0.0.0/8 (the strategies carve /24 exceptions out of it)."""
+    return st.integers(0, 255).map(lambda n: f"10.{n}.0.0/16")
+
+
+def config_key() -> st.SearchStrategy[str]:
+    """A ConfigMap/Secret key: a file name of [-._a-zA-Z0-9], not starting with '..'."""
+    return st.builds(
+        lambda a, rest: a + rest,
+        st.sampled_from(_ALNUM + "ABCXYZ_"),
+        st.text(_ALNUM + "ABCXYZ-_.", max_size=15),
+    )
+
+
+def count_or_percent(high: int = 10) -> st.SearchStrategy[int | str]:
+    """An IntOrString count such as maxUnavailable: 0..high, or 0%..100%."""
+    return st.one_of(st.integers(0, high), st.integers(0, 100).map(lambda n: f"{n}%"))

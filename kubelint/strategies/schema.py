@@ -3,9 +3,9 @@
 `SchemaStrategies(version).for_kind("apps/v1", "Deployment")` walks the kind's definition:
 required properties always, a few optional ones (fewer the deeper the object), arrays of at
 most two items with unique list-map keys, maps with label-like keys, IntOrString and Quantity as
-Kubernetes spells them. Known field names get realistic values (`fields.py`), and a small table
-of enum-like fields keeps strings to what the apiserver accepts. Server-set fields (`status`,
-`managedFields`, ...) are never generated.
+Kubernetes spells them. Server-set fields (`status`, `managedFields`, ...) are never generated.
+What the apiserver accepts beyond the schemas (enum-like strings, integer ranges, unions of
+alternatives) comes from the tables in `known.py`, realistic values from `fields.py`.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from kubelint.schema.registry import SchemaRegistry
-from kubelint.strategies import fields
+from kubelint.strategies import fields, known
 
 INT_OR_STRING = "io.k8s.apimachinery.pkg.util.intstr.IntOrString"
 QUANTITY = "io.k8s.apimachinery.pkg.api.resource.Quantity"
@@ -45,58 +45,6 @@ SERVER_SET = frozenset(
 )
 """Fields left out: set by the server, deprecated aliases, or needing cluster state."""
 
-ENUMS: dict[str, tuple[str, ...]] = {
-    "protocol": ("TCP", "UDP", "SCTP"),
-    "imagePullPolicy": ("Always", "IfNotPresent", "Never"),
-    "dnsPolicy": ("ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"),
-    "terminationMessagePolicy": ("File", "FallbackToLogsOnError"),
-    "preemptionPolicy": ("PreemptLowerPriority", "Never"),
-    "operator": ("Exists",),
-    "effect": ("NoSchedule", "PreferNoSchedule", "NoExecute"),
-    "pathType": ("Exact", "Prefix", "ImplementationSpecific"),
-    "sessionAffinity": ("None", "ClientIP"),
-    "podManagementPolicy": ("OrderedReady", "Parallel"),
-    "concurrencyPolicy": ("Allow", "Forbid", "Replace"),
-    "accessModes": ("ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany"),
-}
-"""Free strings in the schemas that the apiserver restricts to a few values (by field name)."""
-
-# Objects whose properties are alternatives: exactly one is set (the apiserver insists).
-UNIONS = frozenset(
-    (
-        "io.k8s.api.core.v1.Volume",
-        "io.k8s.api.core.v1.Probe",
-        "io.k8s.api.core.v1.EnvVarSource",
-        "io.k8s.api.core.v1.LifecycleHandler",
-        "io.k8s.api.core.v1.VolumeProjection",
-        "io.k8s.api.core.v1.PersistentVolumeSpec",
-        "io.k8s.api.core.v1.EphemeralVolumeSource",
-    )
-)
-_UNION_BASE = {"io.k8s.api.core.v1.Volume": ("name",)}
-ALWAYS: dict[str, tuple[str, ...]] = {
-    "io.k8s.api.core.v1.PodTemplateSpec": ("metadata", "spec"),
-    "io.k8s.api.batch.v1.JobTemplateSpec": ("spec",),
-    "io.k8s.api.core.v1.ServiceSpec": ("ports",),
-}
-"""Optional in the schema, needed by the apiserver (or by any realistic object)."""
-
-_NAMED_STRINGS = {
-    "name": fields.dns_label,
-    "namespace": fields.dns_label,
-    "image": fields.image,
-    "schedule": fields.cron_schedule,
-    "serviceAccountName": fields.dns_label,
-    "claimName": fields.dns_label,
-    "secretName": fields.dns_label,
-    "mountPath": lambda: fields.dns_label(10).map(lambda s: "/" + s),
-    "path": lambda: fields.dns_label(10).map(lambda s: "/" + s),
-    "storageClassName": fields.dns_label,
-    "priorityClassName": fields.dns_label,
-    "topologyKey": lambda: st.just("kubernetes.io/hostname"),
-    "key": fields.label_key,
-}
-
 
 class SchemaStrategies:
     """Strategies for one Kubernetes version's built-in kinds."""
@@ -107,11 +55,12 @@ class SchemaStrategies:
         self._cache: dict[tuple[Any, int, bool], st.SearchStrategy] = {}
 
     def kinds(self) -> list[str]:
-        """ "apiVersion:Kind" keys of every object kind (types with metadata, not lists)."""
+        """ "apiVersion:Kind" keys of every object kind (with ObjectMeta: not lists, not
+        Status)."""
         out = []
         for key, name in self.registry.bundle.kinds.items():
-            props = self.defs.get(name, {}).get("properties", {})
-            if "metadata" in props and "items" not in props:
+            meta = self.defs.get(name, {}).get("properties", {}).get("metadata", {})
+            if str(meta.get("$ref", "")).endswith(OBJECT_META):
                 out.append(key)
         return sorted(out)
 
@@ -154,6 +103,8 @@ class SchemaStrategies:
 
     def _named(self, name: str, depth: int, prop: str) -> st.SearchStrategy:
         if name == INT_OR_STRING:
+            if prop in ("maxSurge", "maxUnavailable", "minAvailable"):
+                return fields.count_or_percent()
             return st.one_of(fields.port_number(), fields.port_name())
         if name == QUANTITY:
             return fields.quantity(prop if prop in ("cpu", "memory") else "any")
@@ -163,7 +114,10 @@ class SchemaStrategies:
             return st.fixed_dictionaries({"matchLabels": fields.labels(1, 2)})
         if name == "io.k8s.api.core.v1.ResourceRequirements":
             return fields.resources()
-        return self._object(name, self.defs[name], depth)
+        schema = self.defs[name]
+        if "properties" not in schema:  # Time, MicroTime, RawExtension...: not an object
+            return self._node(schema, depth, prop)
+        return self._object(name, schema, depth)
 
     def _object(
         self, name: str, schema: Mapping[str, Any], depth: int, top: bool = False
@@ -177,29 +131,39 @@ class SchemaStrategies:
     def _build_object(
         self, name: str, schema: Mapping[str, Any], depth: int, top: bool
     ) -> st.SearchStrategy:
-        props = {k: v for k, v in schema.get("properties", {}).items() if k not in SERVER_SET}
+        skipped = (SERVER_SET | known.SKIPPED.get(name, frozenset())) - set(
+            schema.get("required", ())
+        )
+        props = {k: v for k, v in schema.get("properties", {}).items() if k not in skipped}
         if top:
             props.pop("apiVersion", None)
             props.pop("kind", None)
         required = [k for k in schema.get("required", []) if k in props]
-        required += [k for k in ALWAYS.get(name, ()) if k in props and k not in required]
+        required += [k for k in known.ALWAYS.get(name, ()) if k in props and k not in required]
         if top:
             required = [k for k in ("metadata", "spec") if k in props] + required
         required = list(dict.fromkeys(required))
         optional = sorted(k for k in props if k not in required)
         # built once per (definition, depth); st.deferred breaks recursive definitions
-        values = {k: st.deferred(lambda k=k: self._node(props[k], depth + 1, k)) for k in props}
-        if name in UNIONS:
-            base = [k for k in _UNION_BASE.get(name, ()) if k not in required]
-            choices = [k for k in optional if k not in base]
-            return _object_strategy(values, [*required, *base], choices, 1, exactly=bool(choices))
+        overrides = known.BY_DEFINITION.get(name, {})
+        values = {
+            k: st.deferred(
+                lambda k=k: overrides[k]() if k in overrides else self._node(props[k], depth + 1, k)
+            )
+            for k in props
+        }
         budget = 4 if depth <= 2 else 2 if depth <= 4 else 0
+        if name in known.UNIONS:
+            alternatives = known.UNIONS[name]
+            choices = [k for k in optional if alternatives is None or k in alternatives]
+            rest = [k for k in optional if k not in choices]
+            return _object_strategy(values, required, rest, budget, choices)
         return _object_strategy(values, required, optional, budget)
 
     def _array(self, schema: Mapping[str, Any], depth: int, prop: str) -> st.SearchStrategy:
         items = schema.get("items") or {}
-        if prop in ENUMS:
-            return st.lists(st.sampled_from(ENUMS[prop]), min_size=1, max_size=2, unique=True)
+        if prop in known.ENUMS:
+            return st.lists(st.sampled_from(known.ENUMS[prop]), min_size=1, max_size=2, unique=True)
         max_size = 2 if depth <= 4 else 0
         keys = schema.get("x-kubernetes-list-map-keys") or (
             [schema["x-kubernetes-patch-merge-key"]]
@@ -207,7 +171,7 @@ class SchemaStrategies:
             else []
         )
         item = self._node(items, depth + 1, prop)
-        if prop in ("containers", "ports"):  # the apiserver wants at least one
+        if prop in known.NON_EMPTY:
             return st.lists(
                 item, min_size=1, max_size=2, unique_by=lambda x: tuple(str(x.get(k)) for k in keys)
             )
@@ -222,6 +186,9 @@ class SchemaStrategies:
             return fields.labels()
         if prop == "annotations":
             return fields.annotations()
+        if prop in ("data", "binaryData", "stringData"):  # file names when mounted
+            value = self._node(extra, depth + 1, prop)
+            return st.dictionaries(fields.config_key(), value, max_size=2)
         value = self._node(extra, depth + 1, prop)
         return st.dictionaries(fields.label_key(), value, max_size=2 if depth <= 4 else 0)
 
@@ -231,21 +198,23 @@ class SchemaStrategies:
         if kind == "boolean":
             return st.booleans()
         if kind == "integer":
+            if prop in known.INTEGERS:
+                return st.integers(*known.INTEGERS[prop])
             if "port" in prop.lower():
                 return fields.port_number()
             return st.integers(0, 100)
         if kind == "number":
             return st.floats(0, 100, allow_nan=False).map(lambda f: round(f, 2))
-        if prop in ENUMS:
-            return st.sampled_from(ENUMS[prop])
+        if prop in known.ENUMS:
+            return st.sampled_from(known.ENUMS[prop])
         if schema.get("format") == "date-time":
             return st.just("2024-01-02T03:04:05Z")
         if schema.get("format") == "byte":
             return st.sampled_from(["aGVsbG8=", "a3ViZWxpbnQ="])
-        named = _NAMED_STRINGS.get(prop)
+        named = known.NAMED.get(prop)
         if named is not None:
             return named()
-        return fields.text(12)
+        return fields.text(12) if prop in known.FREE_TEXT else fields.dns_label(12)
 
 
 def _object_strategy(
@@ -253,19 +222,19 @@ def _object_strategy(
     required: list[str],
     optional: list[str],
     budget: int,
-    exactly: bool = False,
+    alternatives: list[str] | None = None,
 ) -> st.SearchStrategy[dict[str, Any]]:
-    """Required keys, then up to `budget` optional ones (exactly one with `exactly`)."""
+    """Required keys, exactly one of `alternatives` (when given), then up to `budget` optional
+    ones."""
 
     @st.composite
     def build(draw: st.DrawFn) -> dict[str, Any]:
         out = {k: draw(values[k]) for k in required}
+        if alternatives:
+            chosen = draw(st.sampled_from(alternatives))
+            out[chosen] = draw(values[chosen])
         if optional and budget:
-            if exactly:
-                chosen = [draw(st.sampled_from(optional))]
-            else:
-                chosen = sorted(draw(st.sets(st.sampled_from(optional), max_size=budget)))
-            for k in chosen:
+            for k in sorted(draw(st.sets(st.sampled_from(optional), max_size=budget))):
                 out[k] = draw(values[k])
         return out
 

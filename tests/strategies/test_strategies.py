@@ -44,7 +44,19 @@ def test_valid_objects_pass_kubelint(kind: str, data: st.DataObject) -> None:
     assert _findings(text) == [], text
 
 
-@pytest.mark.parametrize("kind", ["Deployment", "Service", "ConfigMap", "CronJob", "Ingress"])
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "Deployment",
+        "Service",
+        "ConfigMap",
+        "CronJob",
+        "Ingress",
+        "Pod",
+        "RoleBinding",
+        "PodDisruptionBudget",
+    ],
+)
 @HALF
 @given(data=st.data())
 def test_each_planted_violation_is_found_where_it_was_planted(kind: str, data) -> None:
