@@ -49,6 +49,15 @@ class CheckOptions(NamedTuple):
     jobs: int = 0
     severity: Mapping[str, Severity | None] = MappingProxyType({})
     shard: tuple[int, int] | None = None
+    extension: Any = None  # per-file work done where the file is checked (see FileExtension)
+
+
+class FileExtension:
+    """Extra work on each loaded file, run in the process that checks it (kubelint lint runs its
+    per-object rules here). `per_file`'s result must pickle; it lands in CheckResult.extras."""
+
+    def per_file(self, loaded: LoadedFile, findings: list[Finding]) -> Any:
+        raise NotImplementedError
 
 
 class CheckResult:
@@ -64,6 +73,7 @@ class CheckResult:
         self.empty_documents = self.crds = 0
         self.elapsed = 0.0
         self.texts: dict[str, str] = {}
+        self.extras: list[Any] = []  # FileExtension results, in input order
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -76,6 +86,7 @@ class _FileOutcome:
         "crds",
         "deferred",
         "empty_documents",
+        "extra",
         "findings",
         "objects",
         "source",
@@ -93,6 +104,7 @@ class _FileOutcome:
         self.crds: list[dict[str, Any]] = []
         self.deferred: list[tuple[int, tuple[Any, ...]]] = []
         self.text: str | None = None
+        self.extra: Any = None
 
 
 class _FileChecker:
@@ -134,6 +146,8 @@ class _FileChecker:
         out.unvalidated = self.checker.unvalidated - before[1]
         if out.findings or out.deferred:
             out.text = loaded.text
+        if self.options.extension is not None:
+            out.extra = self.options.extension.per_file(loaded, out.findings)
         return out
 
     def _needs_crd(self, doc: Document) -> bool:
@@ -322,6 +336,8 @@ def _finish(
         result.empty_documents += outcome.empty_documents
         if outcome.text is not None:
             result.texts[outcome.source] = outcome.text
+        if outcome.extra is not None:
+            result.extras.append(outcome.extra)
     result.findings = sorted(_apply_severity(findings, options.severity), key=Finding.sort_key)
     with_findings = {f.source for f in result.findings}
     result.texts = {s: t for s, t in result.texts.items() if s in with_findings}

@@ -209,11 +209,22 @@ def _constant_problem(text: str, name: str) -> Problem:
     )
 
 
-def _objects(raw: RawDocument, yaml_text: YamlText, loaded: LoadedFile) -> None:
-    def locator(path: JsonPath, at_key: bool) -> Location:
-        return yaml_text.locate(raw, path, at_key)
+class Positions:
+    """The locator of one parsed document: a callable that pickles (with its text), so that
+    Documents can travel between processes and still find their lines."""
 
-    _add_object(raw.value, (), raw, locator, loaded, nested=False)
+    __slots__ = ("raw", "yaml_text")
+
+    def __init__(self, yaml_text: YamlText, raw: RawDocument) -> None:
+        self.yaml_text = yaml_text
+        self.raw = raw
+
+    def __call__(self, path: JsonPath, at_key: bool) -> Location:
+        return self.yaml_text.locate(self.raw, path, at_key)
+
+
+def _objects(raw: RawDocument, yaml_text: YamlText, loaded: LoadedFile) -> None:
+    _add_object(raw.value, (), raw, Positions(yaml_text, raw), loaded, nested=False)
 
 
 def _add_object(

@@ -20,3 +20,6 @@ class Limits(NamedTuple):
     """Nodes that alias expansion may add to one document ("billion laughs" guard)."""
     max_objects: int = 1_000_000
     """Objects in one run; input beyond this is reported and not processed."""
+    keep_nodes_bytes: int = 0
+    """Texts up to this size keep the node trees of their first parse, so that locating many
+    findings costs no second parse (memory held until `YamlText.release`); 0 = never."""

@@ -137,6 +137,17 @@ class YamlText:
         self._nodes: dict[int, list[Node]] = {}
         self._cursor: _NodeCursor | None = None
 
+    def release(self) -> None:
+        """Drop the node trees kept for locating (they are composed again if needed)."""
+        self._nodes.clear()
+        self._cursor = None
+
+    def __getstate__(self) -> tuple[str, Limits]:
+        return self.text, self.limits  # node caches are rebuilt on demand
+
+    def __setstate__(self, state: tuple[str, Limits]) -> None:
+        self.__init__(*state)
+
     # -- parsing ---------------------------------------------------------------------------
     def parse(self) -> ParseResult:
         """Parse every document. One libyaml pass over the whole text is the fast path; a file
@@ -194,10 +205,13 @@ class YamlText:
         """
         ordinal = 0
         kept = len(result.documents), len(result.problems), result.empty_documents
+        keep: list[Node] | None = [] if len(text) <= self.limits.keep_nodes_bytes else None
         try:
             for node in _compose_all(text):
                 self._add_document(result, node, line_offset, index + ordinal, chunk, ordinal)
                 ordinal += 1
+                if keep is not None:
+                    keep.append(node)
         except yaml.YAMLError as libyaml_error:
             if not fallback:
                 return False
@@ -216,6 +230,8 @@ class YamlText:
                 _syntax_problem(libyaml_error, text, line_offset, index + ordinal)
             )
             return False
+        if keep is not None:
+            self._nodes[chunk] = keep
         return True
 
     def _add_document(
@@ -279,7 +295,7 @@ class YamlText:
     # -- positions -------------------------------------------------------------------------
     def locate(self, doc: RawDocument, path: JsonPath, at_key: bool) -> Location:
         line_offset = self._get_chunks()[doc.chunk][1] if doc.chunk >= 0 else 0
-        nodes = self._nodes.get(doc.chunk)  # chunks ruamel.yaml parsed: kept (small)
+        nodes = self._nodes.get(doc.chunk)  # kept: ruamel.yaml's, or Limits.keep_nodes_bytes
         if nodes is not None:
             node = nodes[doc.ordinal] if doc.ordinal < len(nodes) else None
         else:

@@ -150,6 +150,7 @@ class ObjectView:
     """What a rule sees of one object. Cheap accessors, computed once."""
 
     __slots__ = (
+        "_containers",
         "_template",
         "body",
         "doc",
@@ -173,6 +174,7 @@ class ObjectView:
         self.namespace = namespace  # effective: "" for cluster-scoped kinds
         self.settings = settings
         self._template: PodTemplate | bool | None = False
+        self._containers: dict[tuple[bool, bool], list[Container]] = {}
 
     def __repr__(self) -> str:
         return f"ObjectView({self.kind} {self.namespace}/{self.name})"
@@ -206,11 +208,17 @@ class ObjectView:
         return self._template  # type: ignore[return-value]
 
     def containers(self, init: bool = True, ephemeral: bool = False) -> Iterator[Container]:
-        template = self.template
-        if template is None:
-            return iter(())
-        kinds = ("initContainers",) * init + ("containers",) + ("ephemeralContainers",) * ephemeral
-        return containers(template, kinds)
+        """Containers of the pod template in API order (listed once per object: most rules
+        ask for them)."""
+        found = self._containers.get((init, ephemeral))
+        if found is None:
+            template = self.template
+            kinds = (
+                ("initContainers",) * init + ("containers",) + ("ephemeralContainers",) * ephemeral
+            )
+            found = list(containers(template, kinds)) if template is not None else []
+            self._containers[(init, ephemeral)] = found
+        return iter(found)
 
     def get(self, *path: str | int) -> Any:
         """The value at `path`, or None when any step is missing or of the wrong type."""

@@ -7,7 +7,6 @@ from kubelint.model import Document, Finding, Location, format_path
 from kubelint.schema.compiled import SchemaCompileError
 from kubelint.schema.registry import Resolution, SchemaRegistry
 
-
 _LIFECYCLE = frozenset({"removed-api", "deprecated-api"})
 
 

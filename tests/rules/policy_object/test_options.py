@@ -6,11 +6,12 @@ import pytest
 from policy_harness import BY_NAME, with_params
 
 from kubelint.rules.builtin._pod import OPTIONS, option_problem
+from kubelint.rules.engine import REGISTRY
 from kubelint.rules.runner import lint_texts, make_plan
 
 
 def test_every_declared_option_belongs_to_a_rule_and_its_default_is_valid():
-    assert set(OPTIONS) <= set(BY_NAME)
+    assert set(OPTIONS) <= {r.name for r in REGISTRY.values()}
     for rule, declared in OPTIONS.items():
         for key, default in declared.items():
             value = list(default) if isinstance(default, tuple) else default

@@ -1,0 +1,138 @@
+#!/usr/bin/env python3
+"""Time `kubelint lint` against `kubelint check` on the same set, and optionally Checkov.
+
+    python bench/lint.py                       # big set (bench/.work/big), -j 2, best of 3
+    python bench/lint.py --jobs 1 --repeat 1
+    python bench/lint.py --rules 300           # per-rule cost over the first 300 files
+    python bench/lint.py --checkov 100         # Checkov on the first 100 files, if installed
+
+Build the set first with bench/make_set.py. Timings are whole processes
+(`python -m kubelint check|lint --jobs N --output json --kubernetes-version 1.32 FILES`, cwd =
+the set's root), best of --repeat; `ratio` = lint seconds ÷ check seconds. With --rules, every
+default rule runs in this process over the first N files' objects and its total time is printed
+(µs per object of the sample, whatever the kinds the rule applies to).
+Checkov runs from CHECKOV_VENV (default ~/.cache/kubelint-bench/checkov-venv/bin/checkov):
+`checkov --framework kubernetes --quiet --compact -o json -f FILES` on a sample, objects/s compared
+with kubelint lint's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+from bench_tools import CACHE_DIR, REPO_ROOT, kubelint_env, progress, run_process
+
+BENCH_DIR = Path(__file__).resolve().parent
+DEFAULT_WORK = BENCH_DIR / ".work"
+CHECKOV = Path(os.environ.get("CHECKOV_VENV", CACHE_DIR / "checkov-venv")) / "bin" / "checkov"
+VERSION = "1.32"
+
+
+def set_files(work: Path) -> tuple[Path, list[str], int]:
+    sets = json.loads((work / "sets.json").read_text())
+    big = sets["sets"]["big"]
+    files = [name for name, _ in big["files"]]
+    return Path(big["root"]), files, sum(count for _, count in big["files"])
+
+
+def kubelint(command: str, jobs: int, files: list[str], root: Path, extra=()) -> tuple[float, int]:
+    args = [sys.executable, "-m", "kubelint", command, "--jobs", str(jobs), "--output", "json"]
+    args += ["--kubernetes-version", VERSION, "--fail-on", "never", *extra, *files]
+    run = run_process(args, root, kubelint_env(), measure_rss=True)
+    if run.returncode != 0:
+        raise SystemExit(f"kubelint {command} failed ({run.returncode}): {run.stderr[-2000:]}")
+    return run.seconds, len(json.loads(run.stdout)["findings"])
+
+
+def best(command: str, jobs: int, files: list[str], root: Path, repeat: int) -> tuple[float, int]:
+    runs = [kubelint(command, jobs, files, root) for _ in range(repeat)]
+    return min(r[0] for r in runs), runs[0][1]
+
+
+def rule_costs(root: Path, files: list[str]) -> None:
+    """Each default rule alone over the sample's objects, in this process."""
+    sys.path.insert(0, str(REPO_ROOT))
+    from kubelint.load import InputFile, load_file
+    from kubelint.rules.catalogue import load_rules
+    from kubelint.rules.context import Context
+    from kubelint.rules.engine import Settings
+    from kubelint.rules.runner import view_of
+
+    gc.disable()  # as kubelint does while linting
+    settings = Settings()
+    docs = [d for f in files for d in load_file(InputFile(str(root / f), f)).documents]
+    views = [view_of(d, settings) for d in docs]
+    rows = []
+    for rule in (r for r in load_rules() if r.default):
+        start = time.perf_counter()
+        if rule.scope == "set":
+            found = sum(1 for _ in rule.check(Context(views, settings)))
+        else:
+            found = sum(
+                len(list(rule.check(v)))
+                for v in views
+                if rule.kinds is None or (v.group, v.kind) in rule.kinds
+            )
+        rows.append((time.perf_counter() - start, rule, found))
+    total = sum(r[0] for r in rows)
+    print(f"\nrules over {len(files)} files, {len(views)} objects: {total:.2f} s in all")
+    print(f"{'seconds':>8} {'us/object':>9} {'findings':>8}  rule")
+    for seconds, rule, found in sorted(rows, key=lambda r: -r[0])[:40]:
+        per = seconds / max(len(views), 1) * 1e6
+        print(f"{seconds:8.3f} {per:9.1f} {found:8}  {rule.code} {rule.name} ({rule.scope})")
+
+
+def checkov(root: Path, files: list[str], objects: int) -> float | None:
+    if not CHECKOV.exists():
+        print(f"\nCheckov: not installed at {CHECKOV} (pip install checkov into that venv)")
+        return None
+    args = [str(CHECKOV), "--framework", "kubernetes", "--quiet", "--compact", "-o", "json"]
+    for name in files:
+        args += ["-f", name]
+    run = run_process(args, root, measure_rss=True)
+    rate = objects / run.seconds
+    print(
+        f"\nCheckov: {len(files)} files, {objects} objects in {run.seconds:.1f} s: {rate:.0f} obj/s"
+    )
+    return rate
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--work", type=Path, default=DEFAULT_WORK)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--files", type=int, default=0, help="only the first N files (0: all)")
+    parser.add_argument("--rules", type=int, default=0, metavar="N", help="per-rule cost")
+    parser.add_argument("--checkov", type=int, default=0, metavar="N", help="Checkov sample")
+    args = parser.parse_args()
+    root, files, objects = set_files(args.work)
+    if args.files:
+        files = files[: args.files]
+        objects = round(objects * len(files) / len(set_files(args.work)[1]))
+    progress(f"{len(files)} files, ~{objects} objects, --jobs {args.jobs}, best of {args.repeat}")
+    check_s, check_n = best("check", args.jobs, files, root, args.repeat)
+    lint_s, lint_n = best("lint", args.jobs, files, root, args.repeat)
+    print(f"check  {check_s:7.2f} s  {objects / check_s:8.0f} obj/s  {check_n:7} findings")
+    print(f"lint   {lint_s:7.2f} s  {objects / lint_s:8.0f} obj/s  {lint_n:7} findings")
+    print(f"ratio  {lint_s / check_s:7.2f}  (lint ÷ check; target ≤ 1.5)")
+    if args.checkov:
+        sample = files[: args.checkov]
+        per_file = objects / len(files)
+        rate = checkov(root, sample, round(per_file * len(sample)))
+        if rate:
+            print(
+                f"kubelint lint ÷ Checkov objects/s: {objects / lint_s / rate:.0f}× (target ≥ 50)"
+            )
+    if args.rules:
+        rule_costs(root, files[: args.rules])
+
+
+if __name__ == "__main__":
+    main()
