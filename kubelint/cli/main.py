@@ -14,9 +14,14 @@ from kubelint import __version__
 EXIT_INTERNAL = 2
 
 COMMANDS = {
+    "apply": "kubelint.cli.apply:apply",
     "check": "kubelint.cli.check:check",
+    "diff": "kubelint.cli.diff:diff",
+    "lint": "kubelint.cli.lint:lint",
     "merge": "kubelint.cli.merge:merge",
+    "rules": "kubelint.cli.rules:rules",
     "schemas": "kubelint.cli.schemas:schemas",
+    "simulate": "kubelint.cli.simulate:simulate",
 }
 """Subcommands, imported only when used (a cold `kubelint check` imports only check's module)."""
 

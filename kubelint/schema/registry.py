@@ -35,6 +35,7 @@ CONFIG_GROUPS = {
     "kubeadm.k8s.io": "kubeadm configuration",
     "kind.x-k8s.io": "a kind cluster configuration",
     "client.authentication.k8s.io": "client credential plugin data",
+    "kubelint.dev": "a kubelint file (a simulate --cluster description or a custom rule)",
 }
 """API groups of configuration files that look like objects but are read by a component."""
 
