@@ -13,6 +13,7 @@ import yaml
 from kubelint import __version__
 from kubelint.cluster import dns
 from kubelint.cluster.model import describe_default
+from kubelint.reconcile import netpol
 from kubelint.reconcile.endpoints import Address, ServiceView
 from kubelint.reconcile.kubelet import pod_status
 from kubelint.reconcile.objects import PodRecord, Workload
@@ -202,6 +203,7 @@ def report_dict(sim: Simulation) -> dict[str, Any]:
         "workloads": [workload_dict(w) for w in sim.workloads],
         "pods": [pod_dict(p, sim) for p in sim.pods],
         "services": [service_dict(v, sim) for v in sim.services],
+        "networkPolicies": netpol.report(sim),
         "nodes": node_dicts(sim),
         "unscheduledPods": sum(1 for p in sim.pods if p.node is None),
         "findings": [finding_dict(f) for f in sim.findings],

@@ -20,6 +20,7 @@ from kubelint.cluster.model import Cluster, default_cluster, load_cluster
 from kubelint.model import Finding
 from kubelint.reconcile import endpoints as ep
 from kubelint.reconcile import findings as checks
+from kubelint.reconcile import netpol_findings
 from kubelint.reconcile.apply_stage import Applied, apply_documents
 from kubelint.reconcile.controllers import Controllers
 from kubelint.reconcile.kubelet import Kubelet
@@ -116,6 +117,7 @@ def _simulate(options: SimulateOptions, progress: Progress | None) -> Simulation
     sim.findings.extend(kubeproxy.check(cluster, sim.kube_proxy))
     clock.lap("endpoints")
     sim.findings.extend(checks.all_findings(sim, kubelet))
+    sim.findings.extend(netpol_findings.check(sim))
     sim.findings.sort(key=Finding.sort_key)
     clock.lap("findings")
     sim.timings = clock.laps

@@ -289,7 +289,12 @@ def _finding_object(f) -> str:
     )
 
 
-ALIASES = {"duplicate-object": "duplicate-in-apply"}
+ALIASES = {
+    "duplicate-object": "duplicate-in-apply",
+    # simulate's NetworkPolicy codes; the scenario names are lint rules KL423 / KL429
+    "networkpolicy-selects-nothing": "networkpolicy-selects-no-pod",
+    "networkpolicy-peer-selects-nothing": "networkpolicy-peer-selects-no-pod",
+}
 """Scenario finding ids that kubelint reports under another name."""
 
 
@@ -323,7 +328,9 @@ def check_findings(sim, folder: str, exp: dict[str, Any]) -> Iterator[str]:
             yield f"finding {want['id']}: count in {f.message}"
     for bad in exp.get("forbidden_findings") or []:
         for f in sim.findings:
-            if f.name == bad["id"] and ("object" not in bad or _finding_object(f) == bad["object"]):
+            if f.name == ALIASES.get(bad["id"], bad["id"]) and (
+                "object" not in bad or _finding_object(f) == bad["object"]
+            ):
                 yield f"forbidden finding {bad['id']}: {f.message}"
 
 
@@ -343,12 +350,39 @@ def check_apply(sim, exp: dict[str, Any]) -> Iterator[str]:
             yield f"apply: {got.object} message {got.message!r}"
 
 
+def check_network_policy(report, exp: dict[str, Any]) -> Iterator[str]:
+    """A `network_policies` entry against the report's `networkPolicies`."""
+    name = exp["object"]
+    got = next((p for p in report["networkPolicies"] if p["object"] == name), None)
+    if got is None:
+        yield f"network policy {name}: missing"
+        return
+    ingress = exp.get("ingress_allowed_from")
+    if isinstance(ingress, dict):  # else "all" / "none"
+        ingress = {
+            k: ingress[w]
+            for k, w in (("pods", "pods"), ("namespaces", "namespaces"), ("ipBlocks", "ip_blocks"))
+        }
+    wanted = {
+        "enforced": exp.get("enforced"),
+        "selects": exp.get("selects"),
+        "ingressAllowedFrom": ingress,
+        "egressAllowedTo": exp.get("egress_allowed_to"),
+        "blocksDns": exp.get("blocks_dns_for_selected_pods"),
+    }
+    for key, value in wanted.items():
+        if value is not None and got[key] != value:
+            yield f"network policy {name}: {key} {got[key]} != {value}"
+
+
 def compare(exp: dict[str, Any], sim, report, folder: str) -> list[str]:
     out = [*check_apply(sim, exp)]
     for w in exp.get("workloads") or []:
         out.extend(check_workload(sim, report, w))
     for s in exp.get("services") or []:
         out.extend(check_service(sim, report, s))
+    for p in exp.get("network_policies") or []:
+        out.extend(check_network_policy(report, p))
     out.extend(check_nodes(sim, report, exp.get("nodes") or {}))
     out.extend(check_findings(sim, folder, exp))
     kp = exp.get("kube_proxy")

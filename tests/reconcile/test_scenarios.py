@@ -15,10 +15,7 @@ from tests.reconcile.expect import compare
 SCENARIOS = Path("/work/shared/scenarios")
 SMALL = sorted(p.name for p in SCENARIOS.glob("0*") if not p.name.startswith("06"))
 
-KNOWN_GAPS: dict[str, tuple[str, ...]] = {
-    # NetworkPolicy analysis is not part of simulate (the lint set rules cover NetworkPolicies)
-    "05-kops-networkpolicy-emptydir": ("finding networkpolicy-",),
-}
+KNOWN_GAPS: dict[str, tuple[str, ...]] = {}
 """Mismatch prefixes a scenario may report because another stage owns that part (see why)."""
 
 
