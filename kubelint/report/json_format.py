@@ -61,4 +61,14 @@ def report_dict(result: CheckResult) -> dict[str, Any]:
 
 
 def render(result: CheckResult, options: ReportOptions) -> str:
-    return json.dumps(report_dict(result), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    """Indented JSON with one finding per line: readable, greppable, and written by the json
+    module's C encoder (an indented dump of 100,000 findings takes seconds in pure Python)."""
+    report = report_dict(result)
+    if min(report) != "findings":  # the layout below relies on "findings" sorting first
+        return json.dumps(report, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    findings = report.pop("findings")
+    rest = json.dumps(report, indent=2, sort_keys=True, ensure_ascii=False)
+    lines = [json.dumps(f, sort_keys=True, ensure_ascii=False) for f in findings]
+    block = "[\n    " + ",\n    ".join(lines) + "\n  ]" if lines else "[]"
+    # "findings" sorts before every other top-level key, so it opens the object
+    return '{\n  "findings": ' + block + ",\n" + rest[2:] + "\n"

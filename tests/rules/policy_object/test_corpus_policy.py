@@ -30,10 +30,6 @@ def test_node_agent_daemonset_reports_every_host_escape(corpus: Path):
         ("host-pid", f"{spec}.hostPID", 18),
         ("host-ipc", f"{spec}.hostIPC", 19),
         ("host-network", f"{spec}.hostNetwork", 20),
-        ("run-as-root", f"{spec}.containers[0]", 22),
-        ("writable-root-filesystem", f"{spec}.containers[0]", 22),
-        ("memory-request-missing", f"{spec}.containers[0].resources", 22),
-        ("memory-limit-missing", f"{spec}.containers[0].resources", 22),
         ("privileged-container", f"{spec}.containers[0].securityContext.privileged", 26),
         ("latest-tag", f"{spec}.containers[0].image", 27),
         ("sensitive-host-path", f"{spec}.volumes[1].hostPath.path", 49),  # /dev

@@ -1,5 +1,6 @@
-"""What the default policy rules say about `kubectl create … --dry-run=client -o yaml` output:
-the manifests most people start from. Asserted exactly, rule by rule and path by path."""
+"""What the policy rules say about `kubectl create … --dry-run=client -o yaml` output: the
+manifests most people start from. Asserted exactly, rule by rule and path by path, for the
+default set plus the opt-in hardening rules (BASELINE), which every generated container fails."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import subprocess
 
 import pytest
 from conftest import run_kubelint
-from policy_harness import DEFAULT_ON, run
+from policy_harness import BY_NAME, DEFAULT_ON, run
 
 KUBECTL = shutil.which("kubectl")
 pytestmark = pytest.mark.skipif(KUBECTL is None, reason="kubectl is not on PATH")
@@ -34,8 +35,19 @@ def kubectl(*args: str) -> str:
     return proc.stdout
 
 
+HARDENING = [BY_NAME[name] for name, _ in BASELINE]
+
+
 def default_findings(text: str) -> list[tuple[str, str]]:
-    return sorted((f.name, f.path_text) for f in run(text, DEFAULT_ON))
+    """Findings of the default set plus the hardening rules (off by default: they fire on most
+    upstream workloads)."""
+    assert not any(rule.default for rule in HARDENING)
+    return sorted((f.name, f.path_text) for f in run(text, DEFAULT_ON + HARDENING))
+
+
+def test_the_default_set_alone_passes_a_tagged_deployment():
+    text = kubectl("deployment", "x", "--image=nginx:1.25")
+    assert run(text, DEFAULT_ON) == []
 
 
 def expect(container: str, *extra: tuple[str, str]) -> list[tuple[str, str]]:
@@ -69,7 +81,8 @@ def test_cronjob_is_checked_through_its_job_template():
 def test_cli_reports_the_same_codes_with_locations(tmp_path):
     manifest = tmp_path / "deploy.yaml"
     manifest.write_text(kubectl("deployment", "x", "--image=nginx:1.25"))
-    result = run_kubelint(["lint", "-o", "json", "--fail-on", "never", str(manifest)])
+    hardening = [arg for name, _ in BASELINE for arg in ("--enable", name)]
+    result = run_kubelint(["lint", "-o", "json", "--fail-on", "never", *hardening, str(manifest)])
     assert result.code == 0, result
     ours = [f for f in result.json()["findings"] if "KL200" <= f["code"] <= "KL399"]
     assert sorted((f["code"], f["line"], f["column"]) for f in ours) == [
