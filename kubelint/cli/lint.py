@@ -45,6 +45,14 @@ from kubelint.cli.check import exit_code, use_color
     help="Custom rule file or directory (repeatable; adds to the configuration's).",
 )
 @click.option(
+    "--policy",
+    "policy_paths",
+    multiple=True,
+    metavar="PATH",
+    help="ValidatingAdmissionPolicy (+Binding) files or directories to apply to the input "
+    "(repeatable); they are read like inputs, so their own problems are reported too.",
+)
+@click.option(
     "--baseline",
     "baseline_path",
     type=click.Path(dir_okay=False),
@@ -192,7 +200,7 @@ def _check_options(config, kw: dict[str, Any]):
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="--kubernetes-version") from None
     return CheckOptions(
-        paths=kw["paths"],
+        paths=(*kw["paths"], *kw["policy_paths"]),
         kubernetes_version=version,
         strict=kw["strict"],
         crd_paths=(*config.crd, *kw["crd_paths"]),
