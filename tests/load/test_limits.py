@@ -211,9 +211,15 @@ def test_max_depth_boundary(depth: int, ok: bool) -> None:
 
 
 def test_huge_max_depth_still_never_raises_recursion_error() -> None:
-    # the libyaml limit is 1000; below it, Python recursion is the next wall
-    text = CM + "x: " + "[" * 990 + "]" * 990 + "\n"
-    loaded, _ = timed_load(text, Limits(max_depth=1_000_000))
+    # the libyaml limit is 1000; below it, Python recursion is the next wall. Pin the
+    # interpreter's default limit: cel-python raises it process-wide when CEL rules load.
+    saved = sys.getrecursionlimit()
+    sys.setrecursionlimit(1000)
+    try:
+        text = CM + "x: " + "[" * 990 + "]" * 990 + "\n"
+        loaded, _ = timed_load(text, Limits(max_depth=1_000_000))
+    finally:
+        sys.setrecursionlimit(saved)
     assert loaded.documents == []
     assert [f.name for f in loaded.findings] == ["too-deep"]
 

@@ -10,6 +10,7 @@ a few dozen steps.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
 from typing import Any
 
@@ -62,7 +63,17 @@ class _BudgetEvaluator(Evaluator):
         return _BudgetEvaluator(ast, self.activation, self.budget)
 
 
-_ENV = celpy.Environment()
+def _environment() -> celpy.Environment:
+    """cel-python raises the interpreter's recursion limit process-wide when an Environment is
+    made; kubelint keeps the limit it had (deeply nested expressions fail to compile instead)."""
+    saved = sys.getrecursionlimit()
+    try:
+        return celpy.Environment()
+    finally:
+        sys.setrecursionlimit(saved)
+
+
+_ENV = _environment()
 
 
 def _lower_ascii(text: celtypes.StringType) -> celtypes.StringType:
@@ -104,6 +115,8 @@ class Program:
             raise CelCompileError(f"expression longer than {MAX_EXPRESSION_LENGTH} characters")
         try:
             self.ast = _ENV.compile(text)
+        except RecursionError:
+            raise CelCompileError("expression nests too deeply") from None
         except CELParseError as exc:
             line, column = exc.line or 1, exc.column or 1
             raise CelCompileError(
@@ -128,8 +141,8 @@ class Program:
 
 
 def _eval_message(exc: CELEvalError) -> str:
-    args = exc.args
-    return str(args[0]) if args else "evaluation error"
+    message = str(exc.args[0]) if exc.args else "evaluation error"
+    return message.split(" (in activation ", 1)[0]  # cel-python appends every variable's value
 
 
 def to_cel(value: Any) -> Any:
