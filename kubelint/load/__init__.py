@@ -76,7 +76,8 @@ def load_text(
     """Parse YAML (or JSON) text into Documents."""
     limits = limits or Limits()
     yaml_text = YamlText(text, limits)
-    result = _parse_json(text) if is_json else None
+    # like kubectl (NewYAMLOrJSONDecoder), a stream that starts with "{" is read as JSON first
+    result = _parse_json(text) if is_json or text.lstrip()[:1] == "{" else None
     if result is None:
         result = yaml_text.parse()
     loaded = LoadedFile(source, text=text, empty_documents=result.empty_documents)

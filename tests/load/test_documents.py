@@ -566,3 +566,16 @@ def test_helm_templates_get_a_template_hint(text: str) -> None:
     errors = [f for f in loaded.findings if f.severity is Severity.ERROR]
     assert [f.name for f in errors] == ["yaml-syntax"]
     assert errors[0].hint is not None and "template" in errors[0].hint
+
+
+def test_json_in_a_yaml_file_is_read_as_json_like_kubectl():
+    """kubectl's decoder reads a stream starting with "{" as JSON, whatever the file name, so a
+    surrogate pair (how json.dumps writes U+10000) is one character, not two lone surrogates."""
+    text = '{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "x"}, ' + (
+        '"data": {"k": "\\ud800\\udc00"}}\n'
+    )
+    loaded = load_text(text, "cm.yaml")
+    assert loaded.findings == []
+    assert loaded.documents[0].body["data"] == {"k": "\U00010000"}
+    flow = "{apiVersion: v1, kind: ConfigMap, metadata: {name: x}, data: {k: 'yes'}}\n"
+    assert load_text(flow, "flow.yaml").documents[0].body["data"] == {"k": "yes"}  # YAML, not JSON
