@@ -61,6 +61,18 @@ IMPACT_CHOICES = ("rollout", "recreate", "reject")
     show_default=True,
     help="Colour in text output (auto: on a terminal, NO_COLOR off).",
 )
+@click.option(
+    "--simulate",
+    is_flag=True,
+    help="Also simulate both sides (kubelint simulate) and show what changes in the predicted "
+    "pods, Service endpoints and findings.",
+)
+@click.option(
+    "--cluster",
+    "cluster_path",
+    metavar="FILE",
+    help="Cluster description for --simulate (implies it); default: simulate's default cluster.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No summary line.")
 def diff(
     old: str,
@@ -72,6 +84,8 @@ def diff(
     no_renames: bool,
     kubernetes_version: str | None,
     color: str,
+    simulate: bool,
+    cluster_path: str | None,
     quiet: bool,
 ) -> int:
     """Semantic diff of two manifest sets. OLD and NEW are each a file, a directory, - (stdin)
@@ -103,10 +117,32 @@ def diff(
     except SourceError as exc:
         click.echo(f"kubelint diff: {exc}", err=True)
         return 2
-    sys.stdout.write(RENDERERS[output](result, color=use_color(color), quiet=quiet))
+    predicted = None
+    if simulate or cluster_path is not None:
+        predicted = _predict(old, new, result.texts, cluster_path)
+        if predicted is None:
+            return 2
+    render = RENDERERS[output]
+    sys.stdout.write(render(result, color=use_color(color), quiet=quiet, predicted=predicted))
     sys.stdout.flush()
     if any(f.severity >= Severity.ERROR for f in result.findings):
         return 2
     if fail_on_impact is not None:
         return 1 if result.level >= Level[fail_on_impact.upper()] else 0
     return 1 if result.changes else 0
+
+
+def _predict(old: str, new: str, texts: dict[str, str], cluster_path: str | None):
+    """--simulate: both sides simulated on one cluster; None (reported) for an unusable one."""
+    from kubelint.diff.predicted import predict, side_documents
+    from kubelint.reconcile.simulate import SimulationError
+
+    try:
+        return predict(side_documents(old, texts), side_documents(new, texts), cluster_path)
+    except SimulationError as exc:
+        for f in exc.findings:
+            click.echo(
+                f"{f.source}:{f.line}:{f.column}: {f.severity} {f.code} {f.name}: {f.message}",
+                err=True,
+            )
+        return None

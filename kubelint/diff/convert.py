@@ -33,13 +33,18 @@ def ingress_v1(body: dict[str, Any]) -> dict[str, Any]:
         return body
     if "backend" in spec:
         spec["defaultBackend"] = _ingress_backend(spec.pop("backend"))
-    for rule in spec.get("rules") or ():
-        http = rule.get("http") if isinstance(rule, dict) else None
-        for path in (http or {}).get("paths") or ():
-            if isinstance(path, dict) and "backend" in path:
+    for rule in _items(spec.get("rules")):
+        http = rule.get("http")
+        for path in _items(http.get("paths") if isinstance(http, dict) else None):
+            if "backend" in path:
                 path["backend"] = _ingress_backend(path["backend"])
                 path.setdefault("pathType", "ImplementationSpecific")
     return body
+
+
+def _items(value: Any) -> list[dict[str, Any]]:
+    """The mapping items of a list (the input may hold any shape: diff does not validate)."""
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
 
 CONVERTERS: dict[tuple[str, str, str], Converter] = {

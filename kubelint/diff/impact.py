@@ -134,7 +134,8 @@ def _on_delete(body: Mapping[str, Any]) -> bool:
 def _containers(spec: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
     out: dict[str, Mapping[str, Any]] = {}
     for field in ("initContainers", "containers"):
-        for c in spec.get(field) or ():
+        items = spec.get(field)
+        for c in items if isinstance(items, list) else ():
             if isinstance(c, Mapping):
                 out[f"{field}/{c.get('name')}"] = c
     return out

@@ -124,7 +124,7 @@ def _pair_bucket(old_docs, new_docs, normalized, keys_for, threshold):
 
 def _content(body: Mapping[str, Any]) -> dict[str, Any]:
     """The object without its name and type meta: what a rename keeps."""
-    meta = dict(body.get("metadata") or {})
+    meta = dict(body["metadata"]) if isinstance(body.get("metadata"), Mapping) else {}
     for key in ("name", "generateName", "namespace"):
         meta.pop(key, None)
     rest = {k: v for k, v in body.items() if k not in ("apiVersion", "kind", "metadata")}

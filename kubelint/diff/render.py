@@ -112,7 +112,10 @@ def _finding_line(f: Finding) -> str:
 
 
 # -- text ------------------------------------------------------------------------------------
-def render_text(result: DiffResult, color: bool = False, quiet: bool = False) -> str:
+def render_text(
+    result: DiffResult, color: bool = False, quiet: bool = False, predicted: Any = None
+) -> str:
+    """`predicted`: a kubelint.diff.predicted.Predicted (`--simulate`), shown after the changes."""
     paint = _Paint(color)
     out: list[str] = [_finding_line(f) for f in result.findings]
     for change in result.changes:
@@ -126,6 +129,10 @@ def render_text(result: DiffResult, color: bool = False, quiet: bool = False) ->
             kind = line[:1] if line[:1] in "+-@" else ""
             out.append(paint(kind, line) if kind else line)
         out.append("")
+    if predicted is not None:
+        from kubelint.diff.predicted import text_lines
+
+        out += [*text_lines(predicted), ""]
     if not quiet:
         out.append(_summary_line(result))
     return "\n".join(out) + "\n"
@@ -203,7 +210,9 @@ def change_dict(change: ObjectChange) -> dict[str, Any]:
     }
 
 
-def render_json(result: DiffResult, color: bool = False, quiet: bool = False) -> str:
+def render_json(
+    result: DiffResult, color: bool = False, quiet: bool = False, predicted: Any = None
+) -> str:
     from kubelint.report.json_format import finding_dict
 
     report = {
@@ -220,6 +229,10 @@ def render_json(result: DiffResult, color: bool = False, quiet: bool = False) ->
         "changes": [change_dict(c) for c in result.changes],
         "findings": [finding_dict(f) for f in result.findings],
     }
+    if predicted is not None:
+        from kubelint.diff.predicted import to_dict
+
+        report["predicted"] = to_dict(predicted)
     return json.dumps(report, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n"
 
 
@@ -228,11 +241,18 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def render_markdown(result: DiffResult, color: bool = False, quiet: bool = False) -> str:
+def render_markdown(
+    result: DiffResult, color: bool = False, quiet: bool = False, predicted: Any = None
+) -> str:
     out = [f"### kubelint diff: {_summary_line(result)}", ""]
     if result.findings:
         out += ["**Load problems**", ""]
         out += [f"- `{_cell(_finding_line(f))}`" for f in result.findings] + [""]
+    if predicted is not None:
+        from kubelint.diff.predicted import text_lines
+
+        head, *body = text_lines(predicted)
+        out += [f"**{head}**", "", "```", *(line[2:] for line in body), "```", ""]
     if not result.changes:
         return "\n".join(out)
     out += ["| Change | Object | Impact | Where |", "|---|---|---|---|"]

@@ -19,7 +19,10 @@ from kubelint.load import LoadedFile
 from kubelint.model import Document, Finding, ObjectRef
 from kubelint.pipeline import CheckOptions, FileExtension, run_check
 from kubelint.reconcile.objects import Stored
+from kubelint.schema import crd
+from kubelint.schema.registry import SchemaRegistry
 from kubelint.store import Action, ApplyResult, ObjectKey, Store, apply, default_object
+from kubelint.validate import Checker
 
 REFUSING_CODES = frozenset(
     {
@@ -85,9 +88,28 @@ def load(paths: Sequence[str], version: str) -> tuple[list[Document], list[Findi
     return documents, result.findings
 
 
-def apply_documents(paths: Sequence[str], cluster: Cluster) -> Applied:
+def check_documents(
+    documents: Sequence[Document], version: str
+) -> tuple[list[Document], list[Finding]]:
+    """What `load` does, for documents loaded elsewhere (kubelint diff's git: sides)."""
+    registry = SchemaRegistry(version)
+    for doc in documents:
+        if crd.is_crd(doc.body):
+            registry.add_crd(doc.body)
+    checker = Checker(registry)
+    findings = [f for doc in documents for f in checker.check(doc)]
+    return sorted(documents, key=lambda d: (d.source, d.index, d.base_path)), findings
+
+
+def apply_documents(
+    paths: Sequence[str], cluster: Cluster, documents: Sequence[Document] | None = None
+) -> Applied:
+    """Apply the manifests under `paths`, or the given `documents` instead when not None."""
     version = cluster.kubernetes_version
-    documents, findings = load(paths, version)
+    if documents is None:
+        documents, findings = load(paths, version)
+    else:
+        documents, findings = check_documents(documents, version)
     refusals: dict[tuple[str, int | None], Finding] = {}
     for f in findings:
         if f.name in REFUSING_CODES:
@@ -222,6 +244,8 @@ class _ServiceNetwork:
         ports: dict[tuple[Any, str], int] = {}
         if spec.get("type") in NODE_PORT_TYPES:
             for i, port in enumerate(spec.get("ports") or []):
+                if not isinstance(port, Mapping):
+                    continue
                 key = (port.get("port"), port.get("protocol", "TCP"))
                 wanted = port.get("nodePort") or previous_ports.get(key)
                 got, refusal = self.ports.allocate(owner, wanted, ("spec", "ports", i, "nodePort"))

@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from kubelint.cluster import kubeproxy, network
 from kubelint.cluster.model import Cluster, default_cluster, load_cluster
-from kubelint.model import Finding
+from kubelint.model import Document, Finding
 from kubelint.reconcile import endpoints as ep
 from kubelint.reconcile import findings as checks
 from kubelint.reconcile import netpol_findings
@@ -42,6 +42,7 @@ class SimulateOptions(NamedTuple):
     cluster_path: str | None = None
     now: datetime | None = None  # reference time for CronJob schedules (default: now, UTC)
     explain: str | None = None  # "namespace/name" or "name" of a pod to explain
+    documents: Sequence[Document] | None = None  # loaded documents to apply instead of paths
 
 
 class Explanation(NamedTuple):
@@ -87,7 +88,7 @@ def simulate(options: SimulateOptions, progress: Progress | None = None) -> Simu
 def _simulate(options: SimulateOptions, progress: Progress | None) -> Simulation:
     clock = _Clock()
     cluster, findings = _cluster(options.cluster_path)
-    applied = apply_documents(options.paths, cluster)
+    applied = apply_documents(options.paths, cluster, options.documents)
     clock.lap("apply")
     nodes = NodeSet.from_groups(cluster.groups)
     sim = Simulation(cluster, applied, nodes, findings=[*findings, *applied.findings])
