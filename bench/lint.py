@@ -10,7 +10,8 @@ Build the set first with bench/make_set.py. Timings are whole processes
 (`python -m kubelint check|lint --jobs N --output json --kubernetes-version 1.32 FILES`, cwd =
 the set's root), best of --repeat; `ratio` = lint seconds ÷ check seconds. With --rules, every
 default rule runs in this process over the first N files' objects and its total time is printed
-(µs per object of the sample, whatever the kinds the rule applies to).
+(µs per object of the sample, whatever the kinds the rule applies to; objects a rule does not
+apply to are skipped, as the runner does).
 Checkov runs from CHECKOV_VENV (default ~/.cache/kubelint-bench/checkov-venv/bin/checkov):
 `checkov --framework kubernetes --quiet --compact -o json -f FILES` on a sample, objects/s compared
 with kubelint lint's.
@@ -77,7 +78,8 @@ def rule_costs(root: Path, files: list[str]) -> None:
             found = sum(
                 len(list(rule.check(v)))
                 for v in views
-                if rule.kinds is None or (v.group, v.kind) in rule.kinds
+                if (rule.kinds is None or (v.group, v.kind) in rule.kinds)
+                and (v.template is not None or not rule.templates_only)
             )
         rows.append((time.perf_counter() - start, rule, found))
     total = sum(r[0] for r in rows)

@@ -12,6 +12,7 @@ finding needs a line number, and walks the node tree along the JSON path.
 
 from __future__ import annotations
 
+import functools
 import re
 import warnings
 from collections.abc import Iterator
@@ -136,9 +137,18 @@ class YamlText:
         self._escapes = "\\u" in text or "\\U" in text
         self._nodes: dict[int, list[Node]] = {}
         self._cursor: _NodeCursor | None = None
+        self.landmarks: dict[tuple[int, int], Landmarks] = {}  # (chunk, ordinal) → positions
 
-    def release(self) -> None:
-        """Drop the node trees kept for locating (they are composed again if needed)."""
+    def release(self, landmarks: bool = False) -> None:
+        """Drop the node trees kept for locating (they are composed again if needed); with
+        `landmarks`, first note the positions of each document's first two levels, where
+        most findings about whole objects point (metadata.name, spec.selector)."""
+        if landmarks:
+            for chunk, nodes in self._nodes.items():
+                for ordinal, node in enumerate(nodes):
+                    marks = _landmarks(node, self._line_offset(chunk))
+                    if marks is not None:
+                        self.landmarks[(chunk, ordinal)] = marks
         self._nodes.clear()
         self._cursor = None
 
@@ -294,8 +304,10 @@ class YamlText:
 
     # -- positions -------------------------------------------------------------------------
     def locate(self, doc: RawDocument, path: JsonPath, at_key: bool) -> Location:
-        line_offset = self._get_chunks()[doc.chunk][1] if doc.chunk >= 0 else 0
         nodes = self._nodes.get(doc.chunk)  # kept: ruamel.yaml's, or Limits.keep_nodes_bytes
+        if nodes is None and len(path) <= 2 and (doc.chunk, doc.ordinal) in self.landmarks:
+            return _from_landmarks(self.landmarks[(doc.chunk, doc.ordinal)], path, at_key)
+        line_offset = self._line_offset(doc.chunk)
         if nodes is not None:
             node = nodes[doc.ordinal] if doc.ordinal < len(nodes) else None
         else:
@@ -307,6 +319,92 @@ class YamlText:
             return Location(doc.line, 1)
         mark = _walk(node, path, at_key)
         return Location(mark.line + 1 + line_offset, mark.column + 1)
+
+    def _line_offset(self, chunk: int) -> int:
+        return self._get_chunks()[chunk][1] if chunk >= 0 else 0
+
+
+Position = tuple[int, int]  # line, column (1-based)
+Landmarks = tuple[Position, dict[str, tuple[Position, Position, Any]]]
+"""A document's root position, and for each key of its root mapping: the key's position, the
+value's, and the value's own children: a mapping's {key: (key position, value position)}, a
+sequence's [item position], or None."""
+
+
+def _landmarks(node: Any, line_offset: int) -> Landmarks | None:
+    """The landmarks of a document whose first two levels hold no merge key (None otherwise:
+    `_walk` resolves those)."""
+    top = _pairs(node)
+    if top is None:
+        return None
+    table: dict[str, tuple[Position, Position, Any]] = {}
+    for key, (key_node, value_node) in top.items():
+        kind = value_node.__class__.__name__
+        children: Any = None
+        if kind == "MappingNode":
+            pairs = _pairs(value_node)
+            if pairs is None:
+                return None
+            children = {
+                k: (_position(kn, line_offset), _position(vn, line_offset))
+                for k, (kn, vn) in pairs.items()
+            }
+        elif kind == "SequenceNode":
+            children = [_position(item, line_offset) for item in value_node.value]
+        table[key] = (
+            _position(key_node, line_offset),
+            _position(value_node, line_offset),
+            children,
+        )
+    return _position(node, line_offset), table
+
+
+def _pairs(node: Any) -> dict[str, tuple[Any, Any]] | None:
+    """A mapping node's pairs by every spelling `_find_key` matches (first one wins); None for
+    other nodes and for mappings with a merge key."""
+    if node.__class__.__name__ != "MappingNode":
+        return None
+    pairs: dict[str, tuple[Any, Any]] = {}
+    for key_node, value_node in node.value:
+        if key_node.__class__.__name__ != "ScalarNode":
+            continue
+        raw = key_node.value
+        if raw == "<<":
+            return None
+        pairs.setdefault(raw, (key_node, value_node))
+        if getattr(key_node, "style", None) in (None, ""):  # else key_text(key_node) is raw
+            pairs.setdefault(_plain_key_text(raw), (key_node, value_node))
+    return pairs
+
+
+@functools.lru_cache(maxsize=4096)
+def _plain_key_text(raw: str) -> str:
+    """key_text of a plain scalar key (keys repeat in every document)."""
+    return key_text(ScalarNode(PLAIN, raw))
+
+
+def _position(node: Any, line_offset: int) -> Position:
+    mark = node.start_mark
+    return mark.line + 1 + line_offset, mark.column + 1
+
+
+def _from_landmarks(marks: Landmarks, path: JsonPath, at_key: bool) -> Location:
+    """What `_walk` finds for a path of up to two steps."""
+    root, table = marks
+    if not path:
+        return Location(*root)
+    entry = table.get(path[0]) if isinstance(path[0], str) else None
+    if entry is None:
+        return Location(*root)
+    key, value, children = entry
+    if len(path) == 1:
+        return Location(*(key if at_key else value))
+    step = path[1]
+    if isinstance(children, dict) and isinstance(step, str) and step in children:
+        return Location(*children[step][0 if at_key else 1])
+    if isinstance(children, list) and isinstance(step, int) and 0 <= step < len(children):
+        return Location(*children[step])
+    return Location(*value)
 
 
 class _NodeCursor:

@@ -44,8 +44,12 @@ def add_codes(rules: Iterable[Rule]) -> None:
 
 
 def check_codes() -> list[codes.Code]:
-    """Codes that are not rules (loading, schema, lint machinery, later stages), by code."""
-    return sorted((c for c in codes.CODES.values() if c.code not in REGISTRY), key=lambda c: c.code)
+    """kubelint's codes that are not rules (loading, schema, lint machinery, later stages), by
+    code. Custom rules (codes outside the reserved KL prefix) are not part of the catalogue."""
+    return sorted(
+        (c for c in codes.CODES.values() if c.code not in REGISTRY and c.code.startswith("KL")),
+        key=lambda c: c.code,
+    )
 
 
 def find(rules: Iterable[Rule], key: str) -> Rule | None:

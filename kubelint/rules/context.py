@@ -29,6 +29,7 @@ class Context:
         self._by_identity: dict[tuple[str, str, str, str], ObjectView] = {}
         self._by_kind_name: dict[tuple[str, str, str], list[ObjectView]] = {}
         self.workloads: LabelIndex[ObjectView] = LabelIndex()
+        self._selected: dict[tuple[str | None, Selector], list[ObjectView]] = {}
         for obj in objects:
             self.by_kind.setdefault((obj.group, obj.kind), []).append(obj)
             self._by_identity.setdefault((obj.group, obj.kind, obj.namespace, obj.name), obj)
@@ -49,5 +50,10 @@ class Context:
         return self._by_kind_name.get((kind, namespace, name), [])
 
     def select_workloads(self, namespace: str | None, selector: Selector) -> list[ObjectView]:
-        """Objects whose pod template labels match (None namespace = all namespaces)."""
-        return self.workloads.select(selector, namespace)
+        """Objects whose pod template labels match (None namespace = all namespaces). Answers
+        are kept: Services, controllers and budgets of one application ask the same question."""
+        key = (namespace, selector)
+        found = self._selected.get(key)
+        if found is None:
+            found = self._selected[key] = self.workloads.select(selector, namespace)
+        return list(found)  # the caller's own list

@@ -58,6 +58,11 @@ WORKLOADS = frozenset(
 """Kinds with a pod template. Custom workloads (Argo Rollouts, …) are added by configuration and
 are visible to rules through ObjectView.template, so a rule should test `obj.template`, not kind."""
 
+POD_TEMPLATES = "pod-templates"
+"""`kinds=POD_TEMPLATES`: the rule reads nothing but the pod template (`obj.template`,
+`obj.containers()`, settings), so it cannot report on an object without one and the runner
+skips those — of any kind, custom template paths included."""
+
 
 class Settings(NamedTuple):
     """Configuration rules may read (filled by the runner from .kubelint.yaml / CLI options)."""
@@ -96,6 +101,7 @@ class Rule(NamedTuple):
     kinds: frozenset[tuple[str, str]] | None  # (group, kind) filter for object rules; None = all
     default: bool  # enabled without configuration
     peers: Mapping[str, str]  # peer tool → its check name, where one covers the same ground
+    templates_only: bool = False  # declared with kinds=POD_TEMPLATES
 
 
 REGISTRY: dict[str, Rule] = {}
@@ -112,6 +118,11 @@ def _register(rule: Rule) -> None:
 
 
 def _decorator(scope: str, code: str, name: str, severity: Severity, category: str, **doc: Any):
+    kinds = doc.get("kinds")
+    templates_only = kinds == POD_TEMPLATES
+    if templates_only and scope != "object":
+        raise ValueError(f"{code}: kinds=POD_TEMPLATES is for object rules")
+
     def wrap(fn: Callable[..., Iterable[Any]]) -> Callable[..., Iterable[Any]]:
         _register(
             Rule(
@@ -126,9 +137,10 @@ def _decorator(scope: str, code: str, name: str, severity: Severity, category: s
                 passing=doc["passing"],
                 check=fn,
                 scope=scope,
-                kinds=frozenset(doc["kinds"]) if doc.get("kinds") is not None else None,
+                kinds=None if kinds is None or templates_only else frozenset(kinds),
                 default=doc.get("default", True),
                 peers=doc.get("peers", {}),
+                templates_only=templates_only,
             )
         )
         return fn

@@ -84,18 +84,25 @@ class RulePlan:
         self.set_rules = [r for r in rules if r.scope == "set"]
         self.settings = settings
         self.known = dict(known)
-        self._by_kind: dict[tuple[str, str], list[Rule]] = {}
+        self._by_kind: dict[tuple[str, str, bool], list[Rule]] = {}
 
     @property
     def codes(self) -> frozenset[str]:
         return frozenset(r.code for r in (*self.object_rules, *self.set_rules))
 
-    def for_kind(self, group: str, kind: str) -> list[Rule]:
-        """Object rules that apply to a (group, kind), computed once per kind."""
-        rules = self._by_kind.get((group, kind))
+    def for_kind(self, group: str, kind: str, template: bool = True) -> list[Rule]:
+        """Object rules that apply to a (group, kind), with or without a pod template
+        (rules declared with kinds=POD_TEMPLATES need one), computed once per key."""
+        key = (group, kind, template)
+        rules = self._by_kind.get(key)
         if rules is None:
-            rules = [r for r in self.object_rules if r.kinds is None or (group, kind) in r.kinds]
-            self._by_kind[(group, kind)] = rules
+            rules = [
+                r
+                for r in self.object_rules
+                if (r.kinds is None or (group, kind) in r.kinds)
+                and (template or not r.templates_only)
+            ]
+            self._by_kind[key] = rules
         return rules
 
 
@@ -137,13 +144,14 @@ class LintFile:
 def _shipped(docs: list[Document]) -> Any:
     """Documents in a compact form: bodies marshalled (several times faster than pickle both
     ways, and the documents of 50,000 objects are most of what workers send back), plus what
-    locating needs: the file's text and each document's place in it."""
+    locating needs: the file's text, each document's place in it and its landmarks (positions
+    noted before the node trees were released)."""
     positions = [d.locator for d in docs]
     if not docs or not all(isinstance(p, Positions) for p in positions):
         return docs  # built by hand (tests): pickled as they are
     yaml_text = positions[0].yaml_text  # type: ignore[union-attr]
     try:
-        bodies = marshal.dumps([d.body for d in docs])
+        bodies = marshal.dumps(([d.body for d in docs], yaml_text.landmarks))
     except ValueError:  # not plain data after all
         return docs
     places = [
@@ -164,11 +172,13 @@ def _shipped(docs: list[Document]) -> Any:
 def _landed(source: str, shipped: Any) -> list[Document]:
     if isinstance(shipped, list):
         return shipped
-    text, limits, bodies, places = shipped
+    text, limits, shipped_bodies, places = shipped
+    bodies, landmarks = marshal.loads(shipped_bodies)
     yaml_text = YamlText(text, limits)  # composes again only if a finding is located
+    yaml_text.landmarks = landmarks
     docs = []
     for body, (index, line, ref, base, raw_line, chunk, ordinal) in zip(
-        marshal.loads(bodies), places, strict=True
+        bodies, places, strict=True
     ):
         raw = RawDocument(None, index, raw_line, chunk, ordinal)
         ref = ObjectRef(*ref) if ref else None
@@ -192,7 +202,8 @@ class LintExtension(FileExtension):
                 table.by_object[(doc.index, doc.ref)] = note
                 out.suppressions.append(note)
             view = view_of(doc, self.plan.settings)
-            for rule in self.plan.for_kind(view.group, view.kind):
+            rules = self.plan.for_kind(view.group, view.kind, view.template is not None)
+            for rule in rules:
                 try:  # the loop most of a lint run spends its time in: kept lean
                     violations = list(rule.check(view))
                 except Exception as exc:  # a bug in the rule, never the user's fault
@@ -212,7 +223,7 @@ def _release_nodes(docs: Sequence[Document]) -> None:
     """Documents kept for the set rules must not keep their file's node trees alive."""
     text = getattr(docs[0].locator, "yaml_text", None) if docs else None
     if text is not None:
-        text.release()
+        text.release(landmarks=True)
 
 
 def object_findings(

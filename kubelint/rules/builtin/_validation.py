@@ -8,8 +8,9 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from kubelint.k8s.validation import invalid, is_int, is_port_name, is_port_number
+from kubelint.k8s.validation import invalid, is_int, is_port_number
 from kubelint.model import JsonPath
+from kubelint.rules.builtin._memo import is_port_name
 from kubelint.rules.engine import Violation
 
 POD_CONTROLLERS = frozenset(

@@ -164,9 +164,10 @@ def _selected(ctx: Context, monitor: ObjectView) -> list[ObjectView] | None:
 def _port_names(monitor: ObjectView, targets: list[ObjectView]) -> set[str]:
     """Names of the Service ports (ServiceMonitor) or container ports (PodMonitor)."""
     if monitor.kind == "ServiceMonitor":
-        ports = [p for svc in targets for p in svc.spec.get("ports") or ()]
+        lists = [svc.spec.get("ports") for svc in targets]
     else:
-        ports = [p for obj in targets for c in obj.containers() for p in c.body.get("ports") or ()]
+        lists = [c.body.get("ports") for obj in targets for c in obj.containers()]
+    ports = [p for found in lists if isinstance(found, list) for p in found]
     return {p["name"] for p in ports if isinstance(p, Mapping) and isinstance(p.get("name"), str)}
 
 

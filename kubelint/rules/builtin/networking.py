@@ -97,7 +97,8 @@ def _declared_ports(workloads: list[ObjectView]) -> set[int]:
             body = container.body
             if container.kind == "initContainers" and body.get("restartPolicy") != "Always":
                 continue
-            for port in body.get("ports") or ():
+            ports = body.get("ports")
+            for port in ports if isinstance(ports, list) else ():
                 if isinstance(port, Mapping) and isinstance(port.get("containerPort"), int):
                     out.add(port["containerPort"])
     return out
@@ -186,7 +187,8 @@ def _backend(body: Mapping[str, Any], path: JsonPath) -> Iterator[Backend]:
 
 
 def _service_has_port(svc: ObjectView, port: Any) -> bool:
-    ports = [p for p in svc.spec.get("ports") or () if isinstance(p, Mapping)]
+    found = svc.spec.get("ports")
+    ports = [p for p in found if isinstance(p, Mapping)] if isinstance(found, list) else []
     if isinstance(port, int):
         return any(p.get("port") == port for p in ports)
     return any(p.get("name") == port for p in ports)

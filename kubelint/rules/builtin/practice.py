@@ -15,7 +15,7 @@ from kubelint.rules.builtin._pod import (
     param,
     parse_image,
 )
-from kubelint.rules.engine import ObjectView, Violation, object_rule
+from kubelint.rules.engine import POD_TEMPLATES, ObjectView, Violation, object_rule
 
 DIGEST = "sha256:" + "0" * 64
 
@@ -40,6 +40,7 @@ DIGEST = "sha256:" + "0" * 64
         "polaris": "tagNotSpecified",
         "checkov": "CKV_K8S_14",
     },
+    kinds=POD_TEMPLATES,
 )
 def latest_tag(obj: ObjectView) -> Iterator[Violation]:
     for c, image in images(obj):
@@ -162,6 +163,7 @@ def recommended_labels(obj: ObjectView) -> Iterator[Violation]:
     failing=example_pod(spec={"serviceAccount": "web"}),
     passing=example_pod(spec={"serviceAccountName": "web"}),
     peers={"kube-linter": "deprecated-service-account-field"},
+    kinds=POD_TEMPLATES,
 )
 def deprecated_service_account(obj: ObjectView) -> Iterator[Violation]:
     template = obj.template

@@ -8,7 +8,7 @@ from typing import Any
 from kubelint.k8s.podspec import Container
 from kubelint.model import Severity
 from kubelint.rules.builtin._pod import example_pod, example_workload, label, options, param
-from kubelint.rules.engine import ObjectView, Violation, object_rule
+from kubelint.rules.engine import POD_TEMPLATES, ObjectView, Violation, object_rule
 
 RUN_TO_COMPLETION = frozenset({("batch", "Job"), ("batch", "CronJob")})
 
@@ -118,6 +118,7 @@ options("identical-probes", compare="all")
         }
     ),
     peers={"kube-score": "pod-probes-identical"},
+    kinds=POD_TEMPLATES,
 )
 def identical_probes(obj: ObjectView) -> Iterator[Violation]:
     """Option `compare: handler` also reports probes that differ only in timing (kube-score)."""
@@ -302,6 +303,7 @@ def cronjob_deadline(obj: ObjectView) -> Iterator[Violation]:
     remediation="Remove the field (30 s default) or give the process time to drain.",
     failing=example_pod(spec={"terminationGracePeriodSeconds": 0}),
     passing=example_pod(spec={"terminationGracePeriodSeconds": 30}),
+    kinds=POD_TEMPLATES,
 )
 def zero_grace(obj: ObjectView) -> Iterator[Violation]:
     template = obj.template
@@ -328,6 +330,7 @@ def zero_grace(obj: ObjectView) -> Iterator[Violation]:
         "kube-linter": "duplicate-env-var",
         "kube-score": "environment-variable-key-duplication",
     },
+    kinds=POD_TEMPLATES,
 )
 def duplicate_env(obj: ObjectView) -> Iterator[Violation]:
     for c in obj.containers(ephemeral=True):
@@ -385,6 +388,7 @@ def host_network_dns(obj: ObjectView) -> Iterator[Violation]:
     remediation="Use `IfNotPresent` and push the image to a registry.",
     failing=example_pod({"imagePullPolicy": "Never"}),
     passing=example_pod({"imagePullPolicy": "IfNotPresent"}),
+    kinds=POD_TEMPLATES,
 )
 def image_pull_never(obj: ObjectView) -> Iterator[Violation]:
     for c in obj.containers(ephemeral=True):

@@ -12,10 +12,11 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from kubelint.k8s.podspec import Container
-from kubelint.k8s.quantity import QuantityError, parse_quantity
+from kubelint.k8s.quantity import QuantityError
 from kubelint.model import JsonPath, Severity
+from kubelint.rules.builtin._memo import parse_quantity
 from kubelint.rules.builtin._pod import example_pod, label
-from kubelint.rules.engine import ObjectView, Violation, object_rule
+from kubelint.rules.engine import POD_TEMPLATES, ObjectView, Violation, object_rule
 
 
 def _section(container: Container, section: str) -> Mapping[str, Any]:
@@ -207,6 +208,7 @@ def storage_limit(obj: ObjectView) -> Iterator[Violation]:
     remediation="Request what the container actually uses, or remove the request.",
     failing=example_pod(_sized("0", "128Mi")),
     passing=example_pod(_sized("10m", "128Mi")),
+    kinds=POD_TEMPLATES,
 )
 def zero_request(obj: ObjectView) -> Iterator[Violation]:
     for c in obj.containers():

@@ -22,7 +22,7 @@ from kubelint.rules.builtin._pod import (
     param,
     security_setting,
 )
-from kubelint.rules.engine import ObjectView, Violation, object_rule
+from kubelint.rules.engine import POD_TEMPLATES, ObjectView, Violation, object_rule
 
 
 def _own(container: Container, field: str) -> tuple[Any, JsonPath]:
@@ -57,6 +57,7 @@ def _uid(value: Any) -> int | None:
         "polaris": "runAsPrivileged",
         "checkov": "CKV_K8S_16",
     },
+    kinds=POD_TEMPLATES,
 )
 def privileged_container(obj: ObjectView) -> Iterator[Violation]:
     for c in obj.containers(ephemeral=True):
@@ -90,6 +91,7 @@ options("privilege-escalation-allowed", require_false=False)
         "polaris": "privilegeEscalationAllowed",
         "checkov": "CKV_K8S_20",
     },
+    kinds=POD_TEMPLATES,
 )
 def privilege_escalation(obj: ObjectView) -> Iterator[Violation]:
     """Explicit `true` by default; option `require-false: true` also flags the unset default
@@ -153,6 +155,7 @@ def run_as_root(obj: ObjectView) -> Iterator[Violation]:
     remediation="Use a non-zero `runAsUser` (for example 10001) and `runAsNonRoot: true`.",
     failing=example_pod({"securityContext": {"runAsUser": 0}}),
     passing=example_pod({"securityContext": {"runAsUser": 10001, "runAsNonRoot": True}}),
+    kinds=POD_TEMPLATES,
 )
 def run_as_uid_zero(obj: ObjectView) -> Iterator[Violation]:
     for c in obj.containers(ephemeral=True):
@@ -235,6 +238,7 @@ options("dangerous-capability", forbidden=DANGEROUS_CAPABILITIES)
     failing=example_pod({"securityContext": {"capabilities": {"add": ["SYS_ADMIN"]}}}),
     passing=example_pod({"securityContext": {"capabilities": {"add": ["NET_BIND_SERVICE"]}}}),
     peers={"polaris": "dangerousCapabilities", "checkov": "CKV_K8S_39"},
+    kinds=POD_TEMPLATES,
 )
 def dangerous_capability(obj: ObjectView) -> Iterator[Violation]:
     """Option `forbidden`: the list of capability names (default above)."""
@@ -334,6 +338,7 @@ def _unconfined(obj: ObjectView, field: str, what: str) -> Iterator[Violation]:
     remediation="Use `seccompProfile.type: RuntimeDefault` (or a Localhost profile).",
     failing=example_pod(spec={"securityContext": {"seccompProfile": {"type": "Unconfined"}}}),
     passing=example_pod(spec={"securityContext": {"seccompProfile": {"type": "RuntimeDefault"}}}),
+    kinds=POD_TEMPLATES,
 )
 def seccomp_unconfined(obj: ObjectView) -> Iterator[Violation]:
     yield from _unconfined(obj, "seccompProfile", "seccomp")
@@ -377,6 +382,7 @@ def seccomp_missing(obj: ObjectView) -> Iterator[Violation]:
     failing=example_pod({"securityContext": {"procMount": "Unmasked"}}, {"hostUsers": False}),
     passing=example_pod({"securityContext": {"procMount": "Default"}}),
     peers={"kube-linter": "unsafe-proc-mount", "polaris": "procMount"},
+    kinds=POD_TEMPLATES,
 )
 def unmasked_proc(obj: ObjectView) -> Iterator[Violation]:
     for c in obj.containers(ephemeral=True):
@@ -398,6 +404,7 @@ def unmasked_proc(obj: ObjectView) -> Iterator[Violation]:
     remediation="Use `appArmorProfile.type: RuntimeDefault` or a Localhost profile.",
     failing=example_pod({"securityContext": {"appArmorProfile": {"type": "Unconfined"}}}),
     passing=example_pod({"securityContext": {"appArmorProfile": {"type": "RuntimeDefault"}}}),
+    kinds=POD_TEMPLATES,
 )
 def apparmor_unconfined(obj: ObjectView) -> Iterator[Violation]:
     template = obj.template
@@ -428,6 +435,7 @@ def apparmor_unconfined(obj: ObjectView) -> Iterator[Violation]:
     ),
     passing=example_pod({"securityContext": {"windowsOptions": {"runAsUserName": "app"}}}),
     peers={"polaris": "hostProcess"},
+    kinds=POD_TEMPLATES,
 )
 def windows_host_process(obj: ObjectView) -> Iterator[Violation]:
     for c in obj.containers(ephemeral=True):
@@ -454,6 +462,7 @@ SELINUX_TYPES = ("container_t", "container_init_t", "container_kvm_t", "containe
     remediation="Remove `seLinuxOptions.user`/`role`; use a container_* type or leave it unset.",
     failing=example_pod({"securityContext": {"seLinuxOptions": {"type": "spc_t"}}}),
     passing=example_pod({"securityContext": {"seLinuxOptions": {"level": "s0:c123,c456"}}}),
+    kinds=POD_TEMPLATES,
 )
 def selinux_options(obj: ObjectView) -> Iterator[Violation]:
     reported: set[JsonPath] = set()

@@ -10,7 +10,7 @@ from typing import Any
 from kubelint.k8s.podspec import Container
 from kubelint.model import JsonPath, Severity
 from kubelint.rules.builtin._pod import example_pod, images, label, options, param, parse_image
-from kubelint.rules.engine import ObjectView, Violation, object_rule
+from kubelint.rules.engine import POD_TEMPLATES, ObjectView, Violation, object_rule
 
 SECRET_NAME = re.compile(
     r"(PASSW(OR)?D|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIALS?|AUTH_?KEY)"
@@ -70,6 +70,7 @@ def looks_like_secret(name: str, value: Any) -> bool:
         }
     ),
     peers={"kube-linter": "env-var-secret", "polaris": "sensitiveContainerEnvVar"},
+    kinds=POD_TEMPLATES,
 )
 def secret_in_env(obj: ObjectView) -> Iterator[Violation]:
     for c, path, var in env_vars(obj):

@@ -10,7 +10,7 @@ from typing import Any
 from kubelint.k8s.podspec import Container, PodTemplate
 from kubelint.model import JsonPath, Severity
 from kubelint.rules.builtin._pod import example_pod, label, options, param
-from kubelint.rules.engine import ObjectView, Violation, object_rule
+from kubelint.rules.engine import POD_TEMPLATES, ObjectView, Violation, object_rule
 
 
 def _host_namespace(obj: ObjectView, field: str, what: str) -> Iterator[Violation]:
@@ -34,6 +34,7 @@ def _host_namespace(obj: ObjectView, field: str, what: str) -> Iterator[Violatio
     failing=example_pod(spec={"hostNetwork": True, "dnsPolicy": "ClusterFirstWithHostNet"}),
     passing=example_pod(spec={"hostNetwork": False}),
     peers={"kube-linter": "host-network", "polaris": "hostNetworkSet", "checkov": "CKV_K8S_19"},
+    kinds=POD_TEMPLATES,
 )
 def host_network(obj: ObjectView) -> Iterator[Violation]:
     yield from _host_namespace(obj, "hostNetwork", "network namespace")
@@ -53,6 +54,7 @@ def host_network(obj: ObjectView) -> Iterator[Violation]:
     failing=example_pod(spec={"hostPID": True}),
     passing=example_pod(spec={"hostPID": False}),
     peers={"kube-linter": "host-pid", "polaris": "hostPIDSet", "checkov": "CKV_K8S_17"},
+    kinds=POD_TEMPLATES,
 )
 def host_pid(obj: ObjectView) -> Iterator[Violation]:
     yield from _host_namespace(obj, "hostPID", "process namespace")
@@ -72,6 +74,7 @@ def host_pid(obj: ObjectView) -> Iterator[Violation]:
     failing=example_pod(spec={"hostIPC": True}),
     passing=example_pod(spec={"hostIPC": False}),
     peers={"kube-linter": "host-ipc", "polaris": "hostIPCSet", "checkov": "CKV_K8S_18"},
+    kinds=POD_TEMPLATES,
 )
 def host_ipc(obj: ObjectView) -> Iterator[Violation]:
     yield from _host_namespace(obj, "hostIPC", "IPC namespace")
@@ -132,6 +135,7 @@ RUNTIME_SOCKETS = ("docker.sock", "containerd.sock", "crio.sock", "cri-dockerd.s
     ),
     passing=example_pod(spec={"volumes": [{"name": "cache", "emptyDir": {}}]}),
     peers={"kube-linter": "docker-sock", "checkov": "CKV_K8S_27"},
+    kinds=POD_TEMPLATES,
 )
 def runtime_socket(obj: ObjectView) -> Iterator[Violation]:
     template = obj.template
@@ -182,6 +186,7 @@ options("sensitive-host-path", paths=SENSITIVE_HOST_PATHS)
         spec={"volumes": [{"name": "certs", "hostPath": {"path": "/etc/ssl/certs"}}]}
     ),
     peers={"kube-linter": "sensitive-host-mounts"},
+    kinds=POD_TEMPLATES,
 )
 def sensitive_host_path(obj: ObjectView) -> Iterator[Violation]:
     """Option `paths`: the directories (exact matches after normalisation)."""
@@ -222,7 +227,8 @@ def writable_host_mount(obj: ObjectView) -> Iterator[Violation]:
     for c in obj.containers(ephemeral=True):
         mounts = c.body.get("volumeMounts")
         for i, mount in enumerate(mounts if isinstance(mounts, list) else ()):
-            if not isinstance(mount, Mapping) or mount.get("name") not in host:
+            name = mount.get("name") if isinstance(mount, Mapping) else None
+            if not isinstance(name, str) or name not in host:
                 continue
             if mount.get("readOnly") is not True:
                 path = host[mount["name"]]
@@ -254,6 +260,7 @@ def _ports(obj: ObjectView) -> Iterator[tuple[Container, JsonPath, Mapping[str, 
     failing=example_pod({"ports": [{"containerPort": 8080, "hostPort": 8080}]}),
     passing=example_pod({"ports": [{"containerPort": 8080}]}),
     peers={"polaris": "hostPortSet", "checkov": "CKV_K8S_26"},
+    kinds=POD_TEMPLATES,
 )
 def host_port(obj: ObjectView) -> Iterator[Violation]:
     template = obj.template
@@ -279,6 +286,7 @@ def host_port(obj: ObjectView) -> Iterator[Violation]:
     failing=example_pod({"ports": [{"containerPort": 22}]}),
     passing=example_pod({"ports": [{"containerPort": 8080}]}),
     peers={"kube-linter": "ssh-port"},
+    kinds=POD_TEMPLATES,
 )
 def ssh_port(obj: ObjectView) -> Iterator[Violation]:
     for c, path, port in _ports(obj):
@@ -345,6 +353,7 @@ SAFE_SYSCTLS = frozenset(
         spec={"securityContext": {"sysctls": [{"name": "net.ipv4.tcp_syncookies", "value": "1"}]}}
     ),
     peers={"kube-linter": "unsafe-sysctls"},
+    kinds=POD_TEMPLATES,
 )
 def unsafe_sysctl(obj: ObjectView) -> Iterator[Violation]:
     template = obj.template

@@ -97,10 +97,8 @@ def duplicate_object(ctx: Context) -> Found:
             )
 
 
-def _same_identity(a: ObjectView, b: ObjectView) -> bool:
-    return (a.kind, a.namespace, a.name) == (b.kind, b.namespace, b.name) and canonical_group(
-        a.group, a.kind
-    ) == canonical_group(b.group, b.kind)
+def _identity(obj: ObjectView) -> tuple[str, str, str, str]:
+    return canonical_group(obj.group, obj.kind), obj.kind, obj.namespace, obj.name
 
 
 @set_rule(
@@ -123,19 +121,22 @@ def _same_identity(a: ObjectView, b: ObjectView) -> bool:
     + _deployment(name="web-canary", labels="{app: web, track: canary}"),
 )
 def selector_overlap(ctx: Context) -> Found:
-    position = {id(obj): i for i, obj in enumerate(pod_owners(ctx))}
+    owners = pod_owners(ctx)
+    position = {id(obj): i for i, obj in enumerate(owners)}
+    identity = [_identity(obj) for obj in owners]
     reported: set[tuple[int, int]] = set()
-    for owner in pod_owners(ctx):
+    for a, owner in enumerate(owners):
         selector = workload_selector(owner)
         if selector is None or selector.everything:
             continue  # an empty selector is a validation error for every controller kind
         others = []
         for other in ctx.select_workloads(owner.namespace, selector):
-            if other is owner or id(other) not in position or _same_identity(owner, other):
-                continue  # PodTemplates create no pods; duplicate-object reports redefinitions
-            a, b = position[id(owner)], position[id(other)]
-            if (min(a, b), max(a, b)) not in reported:
-                reported.add((min(a, b), max(a, b)))
+            b = position.get(id(other))  # PodTemplates create no pods
+            if b is None or b == a or identity[b] == identity[a]:
+                continue  # duplicate-object reports redefinitions
+            pair = (a, b) if a < b else (b, a)
+            if pair not in reported:
+                reported.add(pair)
                 others.append(other)
         if others:
             first = others[0]

@@ -5,15 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from kubelint.k8s.validation import (
-    invalid,
-    is_dns1123_label,
-    is_env_var_name,
-    is_int,
-    is_port_name,
-    version_at_least,
-)
+from kubelint.k8s.validation import invalid, is_int, version_at_least
 from kubelint.model import JsonPath, Severity
+from kubelint.rules.builtin._memo import is_dns1123_label, is_env_var_name, is_port_name
 from kubelint.rules.builtin._validation import (
     JOBS,
     POD_CONTROLLERS,
@@ -22,7 +16,7 @@ from kubelint.rules.builtin._validation import (
     one_of,
     port_violations,
 )
-from kubelint.rules.engine import ObjectView, Violation, object_rule
+from kubelint.rules.engine import POD_TEMPLATES, ObjectView, Violation, object_rule
 
 _POD = """\
 apiVersion: v1
@@ -45,6 +39,7 @@ spec:
     remediation="Rename the container.",
     failing=_POD + "    - {name: app, image: nginx}\n    - {name: app, image: envoy}\n",
     passing=_POD + "    - {name: app, image: nginx}\n    - {name: proxy, image: envoy}\n",
+    kinds=POD_TEMPLATES,
 )
 def invalid_container_name(obj: ObjectView) -> Iterator[Violation]:
     seen: set[str] = set()
@@ -75,6 +70,7 @@ def invalid_container_name(obj: ObjectView) -> Iterator[Violation]:
     "        - {name: http_port, containerPort: 80}\n",
     passing=_POD + "    - name: app\n      image: nginx\n      ports:\n"
     "        - {name: http, containerPort: 80}\n",
+    kinds=POD_TEMPLATES,
 )
 def invalid_container_port(obj: ObjectView) -> Iterator[Violation]:
     host_ports: set[str] = set()  # "protocol/hostIP/port", shared by the regular containers
@@ -119,6 +115,7 @@ def _port(path: JsonPath, port: Mapping[str, Any], names: set[str]) -> Iterator[
     passing=_POD + "    - name: app\n      image: nginx\n      ports:\n"
     "        - {name: http, containerPort: 80}\n"
     "        - {name: dns, containerPort: 80, protocol: UDP}\n",
+    kinds=POD_TEMPLATES,
 )
 def duplicate_container_port(obj: ObjectView) -> Iterator[Violation]:
     for container in obj.containers(ephemeral=True):
@@ -163,6 +160,7 @@ _LIFECYCLE_HANDLERS = ("exec", "httpGet", "tcpSocket", "sleep")
     "        httpGet: {path: /healthz, port: 8080}\n        tcpSocket: {port: 8080}\n",
     passing=_POD + "    - name: app\n      image: nginx\n      livenessProbe:\n"
     "        httpGet: {path: /healthz, port: 8080}\n",
+    kinds=POD_TEMPLATES,
 )
 def invalid_probe(obj: ObjectView) -> Iterator[Violation]:
     for container in obj.containers():
@@ -214,6 +212,7 @@ _ENV_SOURCES = ("fieldRef", "resourceFieldRef", "configMapKeyRef", "secretKeyRef
     "            configMapKeyRef: {name: settings, key: mode}\n",
     passing=_POD + "    - name: app\n      image: nginx\n      env:\n        - name: MODE\n"
     "          valueFrom:\n            configMapKeyRef: {name: settings, key: mode}\n",
+    kinds=POD_TEMPLATES,
 )
 def invalid_env(obj: ObjectView) -> Iterator[Violation]:
     relaxed = version_at_least(obj.settings.kubernetes_version, 1, 32)

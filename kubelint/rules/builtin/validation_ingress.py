@@ -6,13 +6,9 @@ import ipaddress
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from kubelint.k8s.validation import (
-    invalid,
-    is_dns1035_label,
-    is_dns1123_subdomain,
-    is_int,
-)
+from kubelint.k8s.validation import invalid, is_int
 from kubelint.model import JsonPath, Severity
+from kubelint.rules.builtin._memo import is_dns1035_label, is_dns1123_subdomain
 from kubelint.rules.builtin._validation import items, mapping, port_violations
 from kubelint.rules.engine import ObjectView, Violation, object_rule
 

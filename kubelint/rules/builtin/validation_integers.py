@@ -4,6 +4,8 @@ does not enforce formats, while the apiserver cannot decode 3000000000 into an i
 from __future__ import annotations
 
 import functools
+import marshal
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -14,6 +16,21 @@ from kubelint.schema.registry import SchemaRegistry
 
 BOUNDS = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
 _MAX_DEPTH = 64
+
+_MARSHAL_LONG = re.compile(rb"[l\xec][\x00-\xff]{2}(?:\x00\x00|\xff\xff)", re.DOTALL)
+"""How `marshal` writes an int outside int32: TYPE_LONG ('l', or 0xec with its reference flag),
+then its count of 15-bit digits as a little-endian int32 (±3 and up: the top bytes 00 00 or
+ff ff). Ints within int32 are written as TYPE_INT; strings may match too (a needless walk)."""
+
+
+def _may_overflow(body: Any) -> bool:
+    """Whether `body` may hold an int outside int32, the narrowest bound checked: one C-speed
+    pass instead of a walk alongside the schema (out of range values are rare)."""
+    try:
+        data = marshal.dumps(body)
+    except ValueError:  # not plain data, or nested too deep: walk it
+        return True
+    return _MARSHAL_LONG.search(data) is not None
 
 
 @functools.lru_cache(maxsize=4)
@@ -171,7 +188,7 @@ spec:
 def integer_out_of_range(obj: ObjectView) -> Iterator[Violation]:
     walker = _walker(obj.settings.kubernetes_version)
     registry = _registry(obj.settings.kubernetes_version)
-    if walker is None or registry is None:
+    if walker is None or registry is None or not _may_overflow(obj.body):
         return
     api_version = obj.body.get("apiVersion")
     name = registry.bundle.kinds.get(f"{api_version}:{obj.kind}")

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
-from kubelint.k8s.validation import (
-    TOTAL_ANNOTATION_SIZE,
-    invalid,
+from kubelint.k8s.validation import TOTAL_ANNOTATION_SIZE, invalid
+from kubelint.model import JsonPath, Severity
+from kubelint.rules.builtin._memo import (
     is_dns1035_label,
     is_dns1123_label,
     is_dns1123_subdomain,
@@ -15,11 +15,10 @@ from kubelint.k8s.validation import (
     is_path_segment_name,
     is_qualified_name,
 )
-from kubelint.model import JsonPath, Severity
 from kubelint.rules.builtin._validation import mapping
 from kubelint.rules.engine import ObjectView, Violation, object_rule
 
-NameCheck = Callable[[str], list[str]]
+NameCheck = Callable[[str], Sequence[str]]
 
 _RBAC = "rbac.authorization.k8s.io"
 _FLOWCONTROL = "flowcontrol.apiserver.k8s.io"

@@ -7,19 +7,16 @@ import ipaddress
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from kubelint.k8s.validation import (
-    INT32_MAX,
-    invalid,
+from kubelint.k8s.validation import INT32_MAX, invalid, is_int, range_error
+from kubelint.model import JsonPath, Severity
+from kubelint.rules.builtin._memo import (
     is_dns1123_label,
     is_dns1123_subdomain,
-    is_int,
     is_label_value,
     is_qualified_name,
-    range_error,
 )
-from kubelint.model import JsonPath, Severity
 from kubelint.rules.builtin._validation import items, mapping
-from kubelint.rules.engine import ObjectView, Violation, object_rule
+from kubelint.rules.engine import POD_TEMPLATES, ObjectView, Violation, object_rule
 
 _POD = """\
 apiVersion: v1
@@ -43,6 +40,7 @@ spec:
     remediation="Set the image (`registry/name:tag` or `@sha256:` digest).",
     failing=_POD + "  containers:\n    - name: app\n      image: 'nginx:1.27 '\n",
     passing=_POD + "  containers:\n    - name: app\n      image: nginx:1.27\n",
+    kinds=POD_TEMPLATES,
 )
 def invalid_image(obj: ObjectView) -> Iterator[Violation]:
     for container in obj.containers(ephemeral=True):
@@ -68,6 +66,7 @@ def invalid_image(obj: ObjectView) -> Iterator[Violation]:
     "  containers: [{name: app, image: nginx}]\n",
     passing=_POD + "  tolerations:\n    - {key: dedicated, operator: Equal, value: gpu}\n"
     "  containers: [{name: app, image: nginx}]\n",
+    kinds=POD_TEMPLATES,
 )
 def invalid_toleration(obj: ObjectView) -> Iterator[Violation]:
     template = obj.template
@@ -113,6 +112,7 @@ def _toleration(path: JsonPath, toleration: Mapping[str, Any]) -> Iterator[Viola
     remediation="Fix the field named in the message.",
     failing=_POD + "  hostname: web_1\n  containers: [{name: app, image: nginx}]\n",
     passing=_POD + "  hostname: web-1\n  containers: [{name: app, image: nginx}]\n",
+    kinds=POD_TEMPLATES,
 )
 def invalid_pod_spec(obj: ObjectView) -> Iterator[Violation]:
     template = obj.template

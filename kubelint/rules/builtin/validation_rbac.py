@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from kubelint.k8s.validation import invalid, is_dns1123_subdomain, is_path_segment_name
+from kubelint.k8s.validation import invalid
 from kubelint.model import JsonPath, Severity
+from kubelint.rules.builtin._memo import is_dns1123_subdomain, is_path_segment_name
 from kubelint.rules.builtin._validation import items, mapping
 from kubelint.rules.engine import ObjectView, Violation, object_rule
 

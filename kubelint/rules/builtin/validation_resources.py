@@ -6,11 +6,12 @@ from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
-from kubelint.k8s.quantity import QuantityError, parse_quantity
+from kubelint.k8s.quantity import QuantityError
 from kubelint.k8s.validation import invalid
 from kubelint.model import JsonPath, Severity
+from kubelint.rules.builtin._memo import parse_quantity
 from kubelint.rules.builtin._validation import items, mapping
-from kubelint.rules.engine import ObjectView, Violation, object_rule
+from kubelint.rules.engine import POD_TEMPLATES, ObjectView, Violation, object_rule
 
 QuantityMaps = Iterator[tuple[JsonPath, Mapping[str, Any]]]
 
@@ -163,6 +164,7 @@ spec:
         requests: {memory: 1Gi}
         limits: {memory: 2Gi}
 """,
+    kinds=POD_TEMPLATES,
 )
 def requests_exceed_limits(obj: ObjectView) -> Iterator[Violation]:
     template = obj.template

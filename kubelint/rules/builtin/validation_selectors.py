@@ -7,8 +7,9 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from kubelint.k8s.selectors import Selector, SelectorError
-from kubelint.k8s.validation import invalid, is_label_value, is_qualified_name
+from kubelint.k8s.validation import invalid
 from kubelint.model import JsonPath, Severity
+from kubelint.rules.builtin._memo import is_label_value, is_qualified_name
 from kubelint.rules.builtin._validation import POD_CONTROLLERS, items, mapping
 from kubelint.rules.engine import ObjectView, Violation, object_rule
 

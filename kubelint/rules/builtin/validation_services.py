@@ -7,8 +7,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from kubelint.k8s.selectors import Selector, SelectorError
-from kubelint.k8s.validation import invalid, is_dns1123_label, is_dns1123_subdomain, is_int
+from kubelint.k8s.validation import invalid, is_int
 from kubelint.model import JsonPath, Severity
+from kubelint.rules.builtin._memo import is_dns1123_label, is_dns1123_subdomain
 from kubelint.rules.builtin._validation import items, port_violations
 from kubelint.rules.context import Context
 from kubelint.rules.engine import ObjectView, Violation, object_rule, set_rule
@@ -82,7 +83,9 @@ def invalid_service_port(obj: ObjectView) -> Iterator[Violation]:
         if is_int(node_port) and node_port != 0:
             yield from port_violations((*path, "nodePort"), node_port, allow_name=False)
         key = (port.get("port"), port.get("protocol") or "TCP")
-        if is_int(key[0]) and key in keys:
+        if not is_int(key[0]) or not isinstance(key[1], str):  # the schema stage reports these
+            continue
+        if key in keys:
             yield Violation(path, f'Duplicate value: "{key[0]}/{key[1]}"')
         keys.add(key)
 
@@ -137,6 +140,8 @@ def node_port_out_of_range(obj: ObjectView) -> Iterator[Violation]:
                 ),
             )
         key = (node_port, port.get("protocol") or "TCP")
+        if not isinstance(key[1], str):  # the schema stage reports it
+            continue
         if key in seen:
             yield Violation(path, f'Duplicate value: "{node_port}/{key[1]}"')
         seen.add(key)
@@ -225,6 +230,7 @@ def _port_names(workload: ObjectView) -> set[str]:
     + _POD.format(port="http"),
 )
 def unknown_target_port(ctx: Context) -> Iterator[tuple[ObjectView, Violation]]:
+    names: dict[tuple[str, Selector], set[str]] = {}  # the port names a selection declares
     for service in ctx.of_kind(("", "Service")):
         named = [(i, p["targetPort"]) for i, p in items(service.spec.get("ports"))
                  if isinstance(p.get("targetPort"), str)]  # fmt: skip
@@ -237,7 +243,10 @@ def unknown_target_port(ctx: Context) -> Iterator[tuple[ObjectView, Violation]]:
         workloads = ctx.select_workloads(service.namespace, selector)
         if not workloads:
             continue  # selecting nothing is another rule's concern
-        available = set().union(*(_port_names(w) for w in workloads))
+        available = names.get((service.namespace, selector))
+        if available is None:
+            available = set().union(*(_port_names(w) for w in workloads))
+            names[(service.namespace, selector)] = available
         for i, name in named:
             if name not in available:
                 yield service, _missing_port(i, name, workloads, available)

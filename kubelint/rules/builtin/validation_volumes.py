@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from kubelint.k8s.validation import invalid, is_dns1123_label
+from kubelint.k8s.validation import invalid
 from kubelint.model import Severity
+from kubelint.rules.builtin._memo import is_dns1123_label
 from kubelint.rules.builtin._validation import items, mapping, one_of
-from kubelint.rules.engine import ObjectView, Violation, object_rule
+from kubelint.rules.engine import POD_TEMPLATES, ObjectView, Violation, object_rule
 
 VOLUME_SOURCES = (
     "hostPath",
@@ -70,6 +71,7 @@ spec:
     failing=_POD + "  volumes:\n    - name: cache\n      emptyDir: {}\n"
     "      hostPath: {path: /tmp/cache}\n",
     passing=_POD + "  volumes:\n    - name: cache\n      emptyDir: {}\n",
+    kinds=POD_TEMPLATES,
 )
 def invalid_volume(obj: ObjectView) -> Iterator[Violation]:
     template = obj.template
@@ -100,6 +102,7 @@ def invalid_volume(obj: ObjectView) -> Iterator[Violation]:
     remediation="Declare the volume under spec.volumes or fix the name.",
     failing=_POD + "  volumes:\n    - name: cache-volume\n      emptyDir: {}\n",
     passing=_POD + "  volumes:\n    - name: cache\n      emptyDir: {}\n",
+    kinds=POD_TEMPLATES,
 )
 def invalid_volume_mount(obj: ObjectView) -> Iterator[Violation]:
     template = obj.template

@@ -157,6 +157,8 @@ def _rule(doc: Document) -> Rule:
         raise _Invalid(
             f"code {code!r} must be upper-case letters/digits (e.g. ACME001)", ("spec", "code")
         )
+    if code != name and code.startswith("KL"):
+        raise _Invalid(f"code {code!r}: the KL prefix is reserved for kubelint", ("spec", "code"))
     severity = _severity(spec)
     category = _optional(spec, "category", str, ("spec",)) or "custom"
     if category not in CATEGORIES:

@@ -130,14 +130,14 @@ class Program:
         steps = DEFAULT_BUDGET if budget is None else budget
         evaluator = _BudgetEvaluator(self.ast, activation, _Budget(steps))
         try:
-            value = evaluator.evaluate({k: to_cel(v) for k, v in variables.items()})
+            value = from_cel(evaluator.evaluate({k: to_cel(v) for k, v in variables.items()}))
         except CostExceeded:
             raise
         except CELEvalError as exc:
             raise CelEvaluationError(_eval_message(exc)) from None
         except (RecursionError, ArithmeticError, TypeError, ValueError) as exc:
             raise CelEvaluationError(f"{type(exc).__name__}: {exc}") from None
-        return from_cel(value)
+        return value
 
 
 def _eval_message(exc: CELEvalError) -> str:
@@ -149,7 +149,7 @@ def to_cel(value: Any) -> Any:
     """Plain JSON-like data to CEL values (`Converted` values pass through unchanged)."""
     if isinstance(value, Converted):
         return value.value
-    return celpy.json_to_cel(value)
+    return json_to_cel(value)
 
 
 class Converted:
@@ -158,7 +158,38 @@ class Converted:
     __slots__ = ("value",)
 
     def __init__(self, data: Any) -> None:
-        self.value = celpy.json_to_cel(data)
+        self.value = json_to_cel(data)
+
+
+def json_to_cel(document: Any) -> Any:
+    """celpy.json_to_cel without recursion (objects nest up to --max-depth 900, deeper than
+    Python's recursion limit allows) and with Go's integer ranges: an integer beyond int64 is a
+    uint, beyond uint64 a double (celpy raises on anything beyond int64)."""
+    root: list[Any] = [None]
+    stack: list[tuple[Any, Any, Any]] = [(document, root, 0)]  # value, its container, its key
+    while stack:
+        value, container, key = stack.pop()
+        out: Any
+        if isinstance(value, Mapping):  # keys in the document's order, values filled in later
+            out = celtypes.MapType({_scalar_to_cel(k): None for k in value})
+            stack.extend((v, out, _scalar_to_cel(k)) for k, v in value.items())
+        elif isinstance(value, list | tuple):
+            out = celtypes.ListType([None] * len(value))
+            stack.extend((v, out, i) for i, v in enumerate(value))
+        else:
+            out = _scalar_to_cel(value)
+        container[key] = out
+    return root[0]
+
+
+def _scalar_to_cel(value: Any) -> Any:
+    if isinstance(value, bool):
+        return celtypes.BoolType(value)
+    if isinstance(value, int):
+        if -(2**63) <= value < 2**63:
+            return celtypes.IntType(value)
+        return celtypes.UintType(value) if 0 <= value < 2**64 else celtypes.DoubleType(value)
+    return celpy.json_to_cel(value)  # str, float, None, datetime
 
 
 def from_cel(value: Any) -> Any:
