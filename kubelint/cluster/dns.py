@@ -166,15 +166,21 @@ def resolv_conf(pod_spec: Mapping[str, Any], namespace: str, cluster: Cluster) -
 def _merge(base: ResolvConf, config: Mapping[str, Any]) -> ResolvConf:
     if not config:
         return base
-    nameservers = _unique([*base.nameservers, *(config.get("nameservers") or ())])
-    searches = _unique([*base.searches, *(config.get("searches") or ())])
+    nameservers = _unique([*base.nameservers, *_strings(config.get("nameservers"))])
+    searches = _unique([*base.searches, *_strings(config.get("searches"))])
     options: dict[str, str] = {}
     for text in base.options:
         options[text.partition(":")[0]] = text
     for option in config.get("options") or ():
+        if not isinstance(option, Mapping):  # a null item passes the schema stage
+            continue
         key = option.get("name", "")
         options[key] = f"{key}:{option['value']}" if option.get("value") is not None else key
     return ResolvConf(tuple(nameservers), tuple(searches), tuple(options.values()), base.from_node)
+
+
+def _strings(value: Any) -> list[str]:
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
 
 
 def resolving_names(fqdn: str, searches: Sequence[str]) -> list[str]:

@@ -55,6 +55,8 @@ def service_ports(service: Mapping[str, Any], ready: int | Mapping[str, int]) ->
     node_port = spec.get("type") in ("NodePort", "LoadBalancer")
     loads = []
     for port in spec.get("ports") or ():
+        if not isinstance(port, Mapping):  # a null item passes the schema stage
+            continue
         label = str(port.get("name") or port.get("port"))
         count = ready if isinstance(ready, int) else ready.get(port.get("name") or "", 0)
         loads.append(

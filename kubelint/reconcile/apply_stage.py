@@ -229,7 +229,7 @@ class _ServiceNetwork:
     ) -> tuple[dict[str, Any], Refusal | None]:
         owner = f"{namespace}/{name}"
         out = copy.deepcopy(dict(body))
-        spec = out.setdefault("spec", {})
+        spec = out["spec"] = out.get("spec") or {}  # `spec: null` decodes as an empty spec
         previous_ip, previous_ports = self.held.get(owner, (None, {}))
         if spec.get("type") == "ExternalName":
             self.held[owner] = (None, {})

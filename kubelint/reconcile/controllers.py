@@ -176,15 +176,13 @@ def pin_to_node(spec: dict[str, Any], node: str) -> None:
     """ReplaceDaemonSetPodNodeNameNodeAffinity: every required term gets matchFields
     metadata.name In [node] (a term is created when there is none)."""
     pin = [{"key": "metadata.name", "operator": "In", "values": [node]}]
-    affinity = spec.setdefault("affinity", {})
-    node_affinity = affinity.setdefault("nodeAffinity", {})
+    affinity = spec["affinity"] = dict(spec.get("affinity") or {})  # null: none
+    node_affinity = affinity["nodeAffinity"] = dict(affinity.get("nodeAffinity") or {})
     required = node_affinity.get("requiredDuringSchedulingIgnoredDuringExecution")
-    terms = (required or {}).get("nodeSelectorTerms") or []
-    if terms:
-        for term in terms:
-            term["matchFields"] = copy.deepcopy(pin)
-    else:
-        terms = [{"matchFields": pin}]
+    terms = (required or {}).get("nodeSelectorTerms") or [{}]
+    terms = [
+        {**(t if isinstance(t, Mapping) else {}), "matchFields": copy.deepcopy(pin)} for t in terms
+    ]
     node_affinity["requiredDuringSchedulingIgnoredDuringExecution"] = {"nodeSelectorTerms": terms}
 
 
@@ -202,13 +200,13 @@ def _deployment(ctl: Controllers, workload: Workload) -> None:
     replicas = ctl.replicas(workload)
     workload.desired = replicas
     labeled = copy.deepcopy(dict(template))
-    labeled.setdefault("metadata", {})
+    labeled["metadata"] = dict(labeled.get("metadata") or {})  # `metadata: null` is empty
     labeled["metadata"]["labels"] = {
         **((template.get("metadata") or {}).get("labels") or {}),
         "pod-template-hash": hash_,
     }
     selector = copy.deepcopy(dict(spec.get("selector") or {}))
-    selector.setdefault("matchLabels", {})["pod-template-hash"] = hash_
+    selector["matchLabels"] = {**(selector.get("matchLabels") or {}), "pod-template-hash": hash_}
     rs = {
         "apiVersion": "apps/v1",
         "kind": "ReplicaSet",
@@ -267,7 +265,11 @@ def _attach_claims(
     """One PVC `<claim>-<statefulset>-<ordinal>` per volumeClaimTemplate, mounted by the pod
     under the claim's name (replacing a pod volume of that name)."""
     names = [str((c.get("metadata") or {}).get("name", "")) for c in claims]
-    volumes = [v for v in pod_spec.get("volumes") or [] if v.get("name") not in names]
+    volumes = [
+        v
+        for v in pod_spec.get("volumes") or []
+        if not isinstance(v, Mapping) or v.get("name") not in names  # keep null items as written
+    ]
     for claim, claim_name in zip(claims, names, strict=True):
         pvc_name = f"{claim_name}-{workload.ref.name}-{ordinal}"
         volumes.append({"name": claim_name, "persistentVolumeClaim": {"claimName": pvc_name}})
@@ -350,7 +352,7 @@ def _cron_job(ctl: Controllers, workload: Workload) -> None:
 def _pod(ctl: Controllers, workload: Workload) -> None:
     body = copy.deepcopy(dict(workload.owner.body))
     body.setdefault("metadata", {})["namespace"] = workload.owner.namespace or "default"
-    spec = body.setdefault("spec", {})
+    spec = body["spec"] = body.get("spec") or {}  # `spec: null` decodes as an empty PodSpec
     add_default_tolerations(spec)
     body.pop("status", None)
     ctl.reserve(workload.owner.namespace or "default", workload.ref.name)

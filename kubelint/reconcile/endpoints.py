@@ -17,7 +17,7 @@ from kubelint.cluster import dns
 from kubelint.k8s.labelindex import LabelIndex
 from kubelint.k8s.selectors import Selector, SelectorError
 from kubelint.reconcile.names import NameAllocator
-from kubelint.reconcile.objects import PodRecord, Stored
+from kubelint.reconcile.objects import PodRecord, Stored, mappings
 
 MAX_ENDPOINTS_PER_SLICE = 100
 MANAGED_BY = "endpointslice-controller.k8s.io"
@@ -81,8 +81,8 @@ def resolve_port(target: Any, protocol: str, pod: PodRecord) -> int | None:
         return target
     if isinstance(target, str) and target.isdigit():
         return int(target)
-    for container in (pod.body.get("spec") or {}).get("containers") or []:
-        for port in container.get("ports") or []:
+    for container in pod.containers():
+        for port in mappings(container.get("ports")):
             if port.get("name") == target and (port.get("protocol") or "TCP") == protocol:
                 return port.get("containerPort")
     return None
@@ -214,26 +214,26 @@ def user_endpoints(objects: Iterable[Stored]) -> dict[tuple[str, str], list[Addr
                 continue
             ports = tuple(
                 (str(p.get("name") or ""), int(p.get("port") or 0), str(p.get("protocol") or "TCP"))
-                for p in body.get("ports") or []
+                for p in mappings(body.get("ports"))
             )
-            for e in body.get("endpoints") or []:
+            for e in mappings(body.get("endpoints")):
                 ready = (e.get("conditions") or {}).get("ready") is not False
                 for ip in e.get("addresses") or []:
                     slices.setdefault((obj.namespace, service), []).append(
                         Address(str(ip), ready, None, ports)
                     )
         elif kind == "Endpoints" and obj.ref.group == "":
-            for subset in body.get("subsets") or []:
+            for subset in mappings(body.get("subsets")):
                 ports = tuple(
                     (
                         str(p.get("name") or ""),
                         int(p.get("port") or 0),
                         str(p.get("protocol") or "TCP"),
                     )
-                    for p in subset.get("ports") or []
+                    for p in mappings(subset.get("ports"))
                 )
                 for key, ready in (("addresses", True), ("notReadyAddresses", False)):
-                    for a in subset.get(key) or []:
+                    for a in mappings(subset.get(key)):
                         legacy.setdefault((obj.namespace, obj.name), []).append(
                             Address(str(a.get("ip")), ready, None, ports)
                         )

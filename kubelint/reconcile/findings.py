@@ -3,12 +3,12 @@ the manifests. Each points at the field of the object responsible."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from kubelint.codes import Code, finding, register
 from kubelint.model import Finding, JsonPath, Severity
-from kubelint.reconcile.objects import PodRecord, Stored, Workload
+from kubelint.reconcile.objects import PodRecord, Stored, Workload, mappings
 from kubelint.reconcile.podinfo import host_ports, pod_requests
 from kubelint.reconcile.scheduler.filters import static_reason
 from kubelint.reconcile.scheduler.nodes import free
@@ -134,6 +134,8 @@ def _images(workload: Workload, kubelet: Kubelet) -> Iterator[Finding | None]:
     spec = workload.pods[0].body.get("spec") or {} if workload.pods else {}
     for key in ("initContainers", "containers"):
         for i, container in enumerate(spec.get(key) or []):
+            if not isinstance(container, Mapping):
+                continue
             image = container.get("image")
             nodes = sorted(
                 {p.node for p in workload.pods if p.node and kubelet.pull_failure(image, p.node)}
@@ -246,8 +248,7 @@ def _why_not_ready(pod: PodRecord) -> str:
     if pod.waiting:
         images = {
             str(c.get("name")): c.get("image")
-            for key in ("initContainers", "containers")
-            for c in (pod.body.get("spec") or {}).get(key) or []
+            for c in pod.containers("initContainers", "containers")
         }
         return ", ".join(
             f"{reason} for image {images.get(name)}" for name, reason in sorted(pod.waiting.items())
@@ -259,8 +260,8 @@ def _target_ports(view: ServiceView) -> Iterator[Finding | None]:
     declared: set[int] = set()
     names: set[str] = set()
     for pod in view.selected:
-        for c in (pod.body.get("spec") or {}).get("containers") or []:
-            for p in c.get("ports") or []:
+        for c in pod.containers():
+            for p in mappings(c.get("ports")):
                 if isinstance(p.get("containerPort"), int):
                     declared.add(p["containerPort"])
                 if p.get("name"):

@@ -16,7 +16,7 @@ from typing import Any
 
 from kubelint.cluster.ipam import PodIPAllocator
 from kubelint.cluster.model import Cluster, PullFailure
-from kubelint.reconcile.objects import PodRecord
+from kubelint.reconcile.objects import PodRecord, mappings
 
 CONTAINER_CREATING = "ContainerCreating"
 IMAGE_PULL_BACKOFF = "ImagePullBackOff"
@@ -67,7 +67,7 @@ class Kubelet:
             ("initContainers", "Init:" + IMAGE_PULL_BACKOFF),
             ("containers", IMAGE_PULL_BACKOFF),
         ):
-            for container in spec.get(key) or []:
+            for container in mappings(spec.get(key)):
                 failure = self.pull_failure(container.get("image"), node)
                 if failure is not None:
                     pod.waiting[str(container.get("name"))] = IMAGE_PULL_BACKOFF
@@ -80,7 +80,7 @@ class Kubelet:
 
 
 def _names(body: Mapping[str, Any], key: str) -> list[str]:
-    return [str(c.get("name")) for c in (body.get("spec") or {}).get(key) or []]
+    return [str(c.get("name")) for c in mappings((body.get("spec") or {}).get(key))]
 
 
 def pod_status(pod: PodRecord) -> dict[str, Any]:

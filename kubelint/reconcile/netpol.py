@@ -29,7 +29,7 @@ from kubelint.cluster.cidr import IPNetwork
 from kubelint.k8s.labelindex import LabelIndex
 from kubelint.k8s.selectors import EVERYTHING, Selector, SelectorError
 from kubelint.model import JsonPath
-from kubelint.reconcile.objects import PodRecord, Stored
+from kubelint.reconcile.objects import PodRecord, Stored, mappings
 
 if TYPE_CHECKING:
     from kubelint.cluster.model import Cluster
@@ -63,8 +63,8 @@ class Member(NamedTuple):
             return DNS_POD_PORTS
         return tuple(
             (str(p.get("name") or ""), p["containerPort"], str(p.get("protocol") or "TCP"))
-            for c in (self.pod.body.get("spec") or {}).get("containers") or []
-            for p in c.get("ports") or []
+            for c in self.pod.containers()
+            for p in mappings(c.get("ports"))
             if isinstance(p.get("containerPort"), int)
         )
 

@@ -60,6 +60,19 @@ class PodRecord:
     def labels(self) -> Mapping[str, str]:
         return self.body["metadata"].get("labels") or {}
 
+    def containers(self, *keys: str) -> list[Mapping[str, Any]]:
+        """The pod's containers under `keys` (default: app containers only)."""
+        spec = self.body.get("spec") or {}
+        return [c for key in keys or ("containers",) for c in mappings(spec.get(key))]
+
+
+def mappings(value: Any) -> list[Mapping[str, Any]]:
+    """The mapping items of a list: what a loop over containers or ports may use. A null item
+    passes the schema stage (Go decodes it as an empty struct), and is skipped here."""
+    if not isinstance(value, list):
+        return []
+    return [v for v in value if isinstance(v, Mapping)]
+
 
 @dataclass(eq=False)
 class Workload:

@@ -195,7 +195,9 @@ class SchedPod:
         self.node_specific = (
             bool(self.node_name)
             or HOSTNAME in self.node_selector
-            or any(r.field or r.key == HOSTNAME for term in self.node_terms or () for r in term)
+            or any(
+                r.field or r.key == HOSTNAME for term in self.node_terms or () for r in term or ()
+            )
             or any(r.field or r.key == HOSTNAME for _, t in self.preferred_node_terms for r in t)
         )
         """Static filters or scores depend on the node's name: examine nodes one by one."""
