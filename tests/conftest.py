@@ -27,6 +27,20 @@ def find_corpus() -> Path | None:
     return None
 
 
+def find_scenarios() -> Path:
+    """$KUBELINT_SCENARIOS, else <repo>/../shared/scenarios (which may not exist)."""
+    env = os.environ.get("KUBELINT_SCENARIOS")
+    return Path(env) if env else REPO.parent / "shared" / "scenarios"
+
+
+SCENARIOS = find_scenarios()
+needs_scenarios = pytest.mark.skipif(
+    not (SCENARIOS / "README.md").is_file(),
+    reason=f"the seed scenarios are not at {SCENARIOS} (set KUBELINT_SCENARIOS)",
+)
+"""Mark for tests that read the seed scenarios (clusters, manifests, expected predictions)."""
+
+
 @pytest.fixture(scope="session")
 def corpus() -> Path:
     path = find_corpus()

@@ -8,13 +8,13 @@ from typing import Any
 
 import pytest
 import yaml
+from conftest import SCENARIOS
 
 from kubelint.cluster.model import Cluster
 from kubelint.cluster.parse import load_text
 from kubelint.model import Finding
 from kubelint.strategies.render import render
 
-SCENARIOS = Path(__file__).resolve().parents[3] / "shared" / "scenarios"
 SCENARIO_DIRS = sorted(SCENARIOS.glob("0*")) if SCENARIOS.is_dir() else []
 
 BASE: dict[str, Any] = {

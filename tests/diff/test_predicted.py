@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import SCENARIOS, needs_scenarios
 from hypothesis import given, settings
 
 from kubelint.cli.main import main
@@ -18,7 +19,6 @@ from tests.reconcile.test_simulate_properties import CLUSTER, manifests
 
 ROOT = Path(__file__).resolve().parents[2]
 APP, NEXT = ROOT / "examples" / "app", ROOT / "examples" / "next"
-SCENARIOS = Path("/work/shared/scenarios")
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:
@@ -153,6 +153,7 @@ def test_same_pods_moving_to_another_node(capsys, tmp_path):
     assert "    ~ default/db-0  worker-1 10.244.1.2 Running → worker-3 10.244.3.2 Running" in out
 
 
+@needs_scenarios
 def test_cluster_file_and_an_unusable_one(capsys, tmp_path):
     cluster = SCENARIOS / "08-before-cni-coredns-pending" / "cluster.yaml"
     report = predicted(capsys, str(APP), str(NEXT), "--cluster", str(cluster))

@@ -1,4 +1,4 @@
-"""Compare a simulation with a scenario's expected.yaml (/work/shared/scenarios/README.md).
+"""Compare a simulation with a scenario's expected.yaml (../shared/scenarios/README.md).
 
 `compare(expected, sim, report, folder)` returns a list of mismatches, each "key: what differs".
 Keys the simulation does not model are skipped by the caller (see KNOWN_GAPS in the tests).

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 
 import yaml
+from conftest import SCENARIOS, needs_scenarios
 
-S01 = "/work/shared/scenarios/01-kubeadm-nginx-nodeport"
+pytestmark = needs_scenarios
+S01 = f"{SCENARIOS}/01-kubeadm-nginx-nodeport"
 ARGS = ["simulate", f"{S01}/manifests", "--cluster", f"{S01}/cluster.yaml"]
 
 
@@ -84,7 +86,7 @@ def test_findings_only_formats(kubelint_main) -> None:
 def test_output_does_not_depend_on_the_hash_seed(kubelint_cli) -> None:
     from tests.conftest import cli_env
 
-    s07 = "/work/shared/scenarios/07-scheduling-hostport-nodeselector"
+    s07 = f"{SCENARIOS}/07-scheduling-hostport-nodeselector"
     args = ["simulate", f"{s07}/manifests", "--cluster", f"{s07}/cluster.yaml", "-o", "json"]
     first = kubelint_cli(args, env=cli_env({"PYTHONHASHSEED": "1"}))
     second = kubelint_cli(args, env=cli_env({"PYTHONHASHSEED": "2"}))

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import SCENARIOS, needs_scenarios
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -21,7 +22,8 @@ from kubelint.model import Finding
 from kubelint.reconcile import netpol
 from kubelint.reconcile.simulate import SimulateOptions, simulate
 
-CALICO = "/work/shared/scenarios/05-kops-networkpolicy-emptydir/cluster.yaml"
+pytestmark = needs_scenarios
+CALICO = f"{SCENARIOS}/05-kops-networkpolicy-emptydir/cluster.yaml"
 DEMO = "GoogleCloudPlatform__microservices-demo"
 KUBECTL = (
     ["kubectl", "create", "namespace", "monitoring"],

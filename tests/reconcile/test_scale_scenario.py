@@ -10,10 +10,12 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import SCENARIOS, needs_scenarios
 
 from kubelint.reconcile.simulate import SimulateOptions, simulate
 
-SCENARIO = Path("/work/shared/scenarios/06-scale-5000-nodes-iptables-vs-ipvs")
+pytestmark = needs_scenarios
+SCENARIO = SCENARIOS / "06-scale-5000-nodes-iptables-vs-ipvs"
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
 

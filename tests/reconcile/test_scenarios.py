@@ -1,4 +1,4 @@
-"""Every seed scenario of /work/shared/scenarios, simulated and compared with its expected.yaml
+"""Every seed scenario of ../shared/scenarios, simulated and compared with its expected.yaml
 (tests/reconcile/expect.py reads the matching rules of the scenarios' README)."""
 
 from __future__ import annotations
@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import SCENARIOS, needs_scenarios
 
 from kubelint.reconcile.output import report_dict
 from kubelint.reconcile.simulate import SimulateOptions, simulate
 from tests.reconcile.expect import compare
 
-SCENARIOS = Path("/work/shared/scenarios")
+pytestmark = needs_scenarios
 SMALL = sorted(p.name for p in SCENARIOS.glob("0*") if not p.name.startswith("06"))
 
 KNOWN_GAPS: dict[str, tuple[str, ...]] = {}
