@@ -63,6 +63,21 @@ def _where(namespaces: list[str | None]) -> str:
     return "namespace " + ", ".join(f'"{n}"' for n in namespaces)
 
 
+_WEB_WITH_METRICS = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: web, image: nginx:1.27, ports: [{name: metrics, containerPort: 9090}]}]
+---
+"""
+"""A Deployment whose pods expose a `metrics` port (the examples' scrape target)."""
+
+
 @set_rule(
     "KL426",
     "servicemonitor-selects-nothing",
@@ -103,32 +118,8 @@ def servicemonitor_selects_nothing(ctx: Context) -> Found:
     rationale="A PodMonitor whose selector matches no pod template produces no scrape targets.",
     remediation="Match the pod template labels, and set namespaceSelector when the pods live in "
     "another namespace.",
-    failing="""\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: shop}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers: [{name: web, image: nginx:1.27, ports: [{name: metrics, containerPort: 9090}]}]
----
-"""
-    + _monitor("PodMonitor", "{app: api}"),
-    passing="""\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: shop}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers: [{name: web, image: nginx:1.27, ports: [{name: metrics, containerPort: 9090}]}]
----
-"""
-    + _monitor("PodMonitor", "{app: web}"),
+    failing=_WEB_WITH_METRICS + _monitor("PodMonitor", "{app: api}"),
+    passing=_WEB_WITH_METRICS + _monitor("PodMonitor", "{app: web}"),
 )
 def podmonitor_selects_nothing(ctx: Context) -> Found:
     for monitor in ctx.by_kind.get((GROUP, "PodMonitor"), ()):

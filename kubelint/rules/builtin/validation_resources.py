@@ -128,6 +128,21 @@ def invalid_quantity(obj: ObjectView) -> Iterator[Violation]:
                 yield Violation((*path, name), invalid(value, "must be greater than or equal to 0"))
 
 
+_POD_RESOURCES = """\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+    - name: app
+      image: nginx
+      resources:
+        requests: {{memory: {request}}}
+        limits: {{memory: {limit}}}
+"""
+
+
 @object_rule(
     "KL121",
     "requests-exceed-limits",
@@ -138,32 +153,8 @@ def invalid_quantity(obj: ObjectView) -> Iterator[Violation]:
     "greater than its limit. Extended resources (such as nvidia.com/gpu) and hugepages cannot "
     "be overcommitted: a request needs a limit of exactly the same amount.",
     remediation="Lower the request or raise the limit. (A limit alone sets the request too.)",
-    failing="""\
-apiVersion: v1
-kind: Pod
-metadata:
-  name: web
-spec:
-  containers:
-    - name: app
-      image: nginx
-      resources:
-        requests: {memory: 2Gi}
-        limits: {memory: 1Gi}
-""",
-    passing="""\
-apiVersion: v1
-kind: Pod
-metadata:
-  name: web
-spec:
-  containers:
-    - name: app
-      image: nginx
-      resources:
-        requests: {memory: 1Gi}
-        limits: {memory: 2Gi}
-""",
+    failing=_POD_RESOURCES.format(request="2Gi", limit="1Gi"),
+    passing=_POD_RESOURCES.format(request="1Gi", limit="2Gi"),
     kinds=POD_TEMPLATES,
 )
 def requests_exceed_limits(obj: ObjectView) -> Iterator[Violation]:
