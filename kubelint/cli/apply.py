@@ -97,6 +97,7 @@ def apply(
     from kubelint.store import apply as run_apply
 
     version = _version(kubernetes_version or bundle.default_version())
+    _check_namespace(namespace)
     options = _prune(prune, selector, prune_all)
     findings: list = []
     store = Store(default_namespace=namespace, kubernetes_version=version)
@@ -172,10 +173,26 @@ def _prune(prune: bool, selector: str | None, prune_all: bool):
         raise click.BadParameter(str(exc), param_hint="--selector") from None
 
 
+def _check_namespace(namespace: str) -> None:
+    from kubelint.k8s.validation import is_dns1123_label
+
+    problems = is_dns1123_label(namespace)
+    if problems:
+        raise click.BadParameter(f"{namespace!r}: {problems[0]}", param_hint="--namespace")
+
+
 def _selector_mapping(text: str) -> dict:
-    """`app=web,tier!=db` → a LabelSelector mapping (equality and inequality terms)."""
+    """`app=web,tier!=db` → a LabelSelector mapping (equality and inequality terms); keys must
+    be qualified names and values label values, as kubectl requires."""
+    from kubelint.k8s.selectors import SelectorError
+    from kubelint.k8s.validation import is_label_value, is_qualified_name
+
     labels, expressions = {}, []
     for term in filter(None, (t.strip() for t in text.split(","))):
+        key, _, value = term.replace("!=", "=").replace("==", "=").partition("=")
+        problems = is_qualified_name(key.strip()) + is_label_value(value.strip())
+        if problems:
+            raise SelectorError(f"{term!r}: {problems[0]}")
         key, sep, value = term.partition("!=")
         if sep:
             expressions.append({"key": key.strip(), "operator": "NotIn", "values": [value.strip()]})

@@ -513,3 +513,16 @@ def test_lint_custom_rule_on_hostile_values(tmp_path, capsys, replicas, annotati
     assert code == 1  # the schema stage reports the value (int32 range, annotations type)
     messages = {f["message"] for f in json.loads(out)["findings"] if f["rule"] == "no-replicas"}
     assert messages == {"replicas set"}  # the rule ran on the object
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["-n", "../.."], "Invalid value for --namespace"),
+        (["--prune", "-l", "=x"], "Invalid value for --selector"),
+        (["--prune", "-l", "app=a b"], "Invalid value for --selector"),
+    ],
+)
+def test_apply_refuses_what_kubectl_refuses(capsys, args, fragment):
+    code, _, err = run(capsys, "apply", "--dry-run", *args, str(REPO / "examples" / "app"))
+    assert code == 2 and fragment in err

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from kubelint.k8s.podspec import CONTAINER_LISTS
 from kubelint.k8s.validation import invalid, is_int, version_at_least
 from kubelint.model import JsonPath, Severity
 from kubelint.rules.builtin._memo import is_dns1123_label, is_env_var_name, is_port_name
@@ -42,6 +43,12 @@ spec:
     kinds=POD_TEMPLATES,
 )
 def invalid_container_name(obj: ObjectView) -> Iterator[Violation]:
+    template = obj.template
+    for list_name in CONTAINER_LISTS:  # `- null` decodes to a container without a name
+        items = template.spec.get(list_name) if template is not None else None
+        for i, item in enumerate(items if isinstance(items, list) else ()):
+            if item is None:
+                yield Violation((*template.spec_path, list_name, i), "name: Required value")
     seen: set[str] = set()
     for container in obj.containers(ephemeral=True):
         name = container.body.get("name")

@@ -442,3 +442,16 @@ def test_target_port_names_come_from_selected_pods_in_the_namespace(lint) -> Non
             'targetPort "http" is not a container port name of the selected pods (Deployment web)',
         )
     ]
+
+
+def test_null_container_is_a_container_without_a_name(lint) -> None:
+    """`- null` in a container list passes the schema stage, but decodes to an empty container
+    the apiserver rejects for its missing name (found by the fuzz campaign)."""
+    text = (
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n"
+        "  initContainers: [null]\n  containers:\n  - null\n  - {name: a, image: nginx:1}\n"
+    )
+    assert sorted(lint("KL110", text)) == [
+        ("spec.containers[0]", "name: Required value"),
+        ("spec.initContainers[0]", "name: Required value"),
+    ]
