@@ -49,6 +49,13 @@ IMPACT_CHOICES = ("rollout", "recreate", "reject")
 )
 @click.option("--no-renames", is_flag=True, help="Report renamed objects as removed + added.")
 @click.option(
+    "-n",
+    "--namespace",
+    default=None,
+    help="Namespace of namespaced objects that name none, on both sides (as `kubectl apply "
+    "-n`); default: no namespace differs from every explicit one.",
+)
+@click.option(
     "-k",
     "--kubernetes-version",
     metavar="X.Y",
@@ -82,6 +89,7 @@ def diff(
     show_defaults: bool,
     rename_threshold: float,
     no_renames: bool,
+    namespace: str | None,
     kubernetes_version: str | None,
     color: str,
     simulate: bool,
@@ -100,6 +108,13 @@ def diff(
     from kubelint.model import Severity
     from kubelint.schema import bundle
 
+    if namespace is not None:
+        from kubelint.k8s.validation import is_dns1123_label
+
+        if is_dns1123_label(namespace):
+            raise click.BadParameter(
+                f"{namespace!r}: {is_dns1123_label(namespace)[0]}", param_hint="--namespace"
+            )
     if old == "-" and new == "-":
         raise click.BadParameter("only one side can be read from stdin", param_hint="OLD/NEW")
     if kubernetes_version:
@@ -111,6 +126,7 @@ def diff(
         kubernetes_version=kubernetes_version,
         show_defaults=show_defaults,
         rename_threshold=2.0 if no_renames else rename_threshold,
+        namespace=namespace,
     )
     try:
         result = diff(old, new, options)

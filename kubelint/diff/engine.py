@@ -21,7 +21,7 @@ from kubelint.diff.normalize import ListKeys, normalize
 from kubelint.diff.positions import Locator
 from kubelint.diff.selection import Selection
 from kubelint.diff.walk import compare as _compare
-from kubelint.k8s.scope import register_crd
+from kubelint.k8s.scope import is_namespaced, register_crd
 from kubelint.load.limits import Limits
 from kubelint.model import Document, Finding, object_ref
 from kubelint.schema import crd
@@ -34,13 +34,16 @@ class DiffOptions(NamedTuple):
     """kubernetes_version: defaulting and schemas of this version (default: newest bundled).
     show_defaults: compare objects as written (no defaulting, no noise removal).
     rename_threshold: similarity (0..1) above which a removed+added pair is a rename; > 1 off.
-    positions: fill file:line:column of field changes (re-reads changed documents' YAML)."""
+    positions: fill file:line:column of field changes (re-reads changed documents' YAML).
+    namespace: the namespace of namespaced objects that name none (kubectl's `-n`); None keeps
+    "no namespace" distinct from every explicit one."""
 
     kubernetes_version: str | None = None
     show_defaults: bool = False
     rename_threshold: float = DEFAULT_RENAME_THRESHOLD
     positions: bool = True
     limits: Limits = Limits()
+    namespace: str | None = None
 
 
 Objects = str | Sequence[str] | Sequence[Mapping[str, Any]] | Sequence[Document]
@@ -101,8 +104,34 @@ def diff_documents(
 ) -> DiffResult:
     """The diff of two lists of loaded Documents. `texts` (source → file text, as loaded) lets
     positions re-read only the changed documents."""
+    if options.namespace:
+        old_docs = _in_namespace(old_docs, options.namespace)
+        new_docs = _in_namespace(new_docs, options.namespace)
     with _gc_paused():
         return _diff_documents(old_docs, new_docs, options, texts)
+
+
+def _in_namespace(docs: Sequence[Document], namespace: str) -> list[Document]:
+    """Documents whose namespaced objects name no namespace, placed in `namespace` (as
+    `kubectl apply -n` does), so an explicit and an implied namespace compare equal."""
+    out = []
+    for doc in docs:
+        body, ref = doc.body, doc.ref
+        meta = body.get("metadata")
+        if ref is None or ref.namespace or not isinstance(meta, Mapping):
+            out.append(doc)
+            continue
+        group = ref.group
+        if is_namespaced(group, ref.kind) is False:
+            out.append(doc)
+            continue
+        body = {**body, "metadata": {**meta, "namespace": namespace}}
+        out.append(
+            Document(
+                body, doc.source, doc.index, doc.line, object_ref(body), doc.base_path, doc.locator
+            )
+        )
+    return out
 
 
 @contextlib.contextmanager
