@@ -192,7 +192,7 @@ _WORKER: _FileChecker | None = None
 
 def _init_worker(options: CheckOptions, crd_bodies: list[dict[str, Any]]) -> None:
     global _WORKER
-    gc.disable()  # see _gc_paused
+    gc.disable()  # see gc_paused
     _WORKER = _FileChecker(options, crd_bodies)
 
 
@@ -251,14 +251,15 @@ def _jobs(options: CheckOptions, file_count: int) -> int:
 
 # -- the run ---------------------------------------------------------------------------------
 def run_check(options: CheckOptions, stdin: bytes | None = None) -> CheckResult:
-    with _gc_paused():
+    with gc_paused():
         return _run_check(options, stdin)
 
 
 @contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
+def gc_paused() -> Iterator[None]:
     """Parsing allocates millions of small dicts and lists but creates no reference cycles:
-    the cyclic collector only costs time here (about a quarter of it), so it waits."""
+    the cyclic collector only costs time here (about a quarter of it), so it waits. Linting and
+    diffing pause it for the same reason."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:

@@ -15,6 +15,7 @@ import sys
 import click
 
 from kubelint.cli.check import exit_code, use_color
+from kubelint.cli.options import check_namespace
 
 
 @click.command()
@@ -97,7 +98,7 @@ def apply(
     from kubelint.store import apply as run_apply
 
     version = _version(kubernetes_version or bundle.default_version())
-    _check_namespace(namespace)
+    check_namespace(namespace)
     options = _prune(prune, selector, prune_all)
     findings: list = []
     store = Store(default_namespace=namespace, kubernetes_version=version)
@@ -171,14 +172,6 @@ def _prune(prune: bool, selector: str | None, prune_all: bool):
         return Prune(Selector.parse(_selector_mapping(selector)))
     except SelectorError as exc:
         raise click.BadParameter(str(exc), param_hint="--selector") from None
-
-
-def _check_namespace(namespace: str) -> None:
-    from kubelint.k8s.validation import is_dns1123_label
-
-    problems = is_dns1123_label(namespace)
-    if problems:
-        raise click.BadParameter(f"{namespace!r}: {problems[0]}", param_hint="--namespace")
 
 
 def _selector_mapping(text: str) -> dict:

@@ -11,6 +11,7 @@ import sys
 import click
 
 from kubelint.cli.check import use_color
+from kubelint.cli.options import check_namespace
 
 IMPACT_CHOICES = ("rollout", "recreate", "reject")
 
@@ -108,13 +109,7 @@ def diff(
     from kubelint.model import Severity
     from kubelint.schema import bundle
 
-    if namespace is not None:
-        from kubelint.k8s.validation import is_dns1123_label
-
-        if is_dns1123_label(namespace):
-            raise click.BadParameter(
-                f"{namespace!r}: {is_dns1123_label(namespace)[0]}", param_hint="--namespace"
-            )
+    check_namespace(namespace)
     if old == "-" and new == "-":
         raise click.BadParameter("only one side can be read from stdin", param_hint="OLD/NEW")
     if kubernetes_version:

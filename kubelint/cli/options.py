@@ -101,3 +101,14 @@ def color_options(command):
         show_default=True,
         help="Colour in text output (auto: on a terminal, NO_COLOR off).",
     )(command)
+
+
+def check_namespace(namespace: str | None) -> None:
+    """A --namespace value must be a namespace name (DNS-1123 label), as kubectl requires."""
+    if namespace is None:
+        return
+    from kubelint.k8s.validation import is_dns1123_label
+
+    problems = is_dns1123_label(namespace)
+    if problems:
+        raise click.BadParameter(f"{namespace!r}: {problems[0]}", param_hint="--namespace")

@@ -7,10 +7,8 @@ normalised (defaulted, noise stripped) and walked field by field.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from kubelint.diff import impact as impacts
@@ -24,6 +22,7 @@ from kubelint.diff.walk import compare as _compare
 from kubelint.k8s.scope import is_namespaced, register_crd
 from kubelint.load.limits import Limits
 from kubelint.model import Document, Finding, object_ref
+from kubelint.pipeline import gc_paused
 from kubelint.schema import crd
 from kubelint.schema.registry import SchemaRegistry
 
@@ -107,7 +106,7 @@ def diff_documents(
     if options.namespace:
         old_docs = _in_namespace(old_docs, options.namespace)
         new_docs = _in_namespace(new_docs, options.namespace)
-    with _gc_paused():
+    with gc_paused():
         return _diff_documents(old_docs, new_docs, options, texts)
 
 
@@ -132,19 +131,6 @@ def _in_namespace(docs: Sequence[Document], namespace: str) -> list[Document]:
             )
         )
     return out
-
-
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Normalising and walking build many small containers and no cycles: the cyclic
-    collector only costs time here (as in kubelint.pipeline)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _diff_documents(

@@ -8,7 +8,6 @@ findings.
 
 from __future__ import annotations
 
-import gc
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from typing import NamedTuple
 from kubelint.cluster import kubeproxy, network
 from kubelint.cluster.model import Cluster, default_cluster, load_cluster
 from kubelint.model import Document, Finding
+from kubelint.pipeline import gc_paused
 from kubelint.reconcile import endpoints as ep
 from kubelint.reconcile import findings as checks
 from kubelint.reconcile import netpol_findings
@@ -76,13 +76,8 @@ def simulate(options: SimulateOptions, progress: Progress | None = None) -> Simu
     """Run the whole simulation (the cyclic garbage collector waits meanwhile: the run builds
     hundreds of thousands of small objects, and collecting them repeatedly costs more than the
     work itself)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused():
         return _simulate(options, progress)
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _simulate(options: SimulateOptions, progress: Progress | None) -> Simulation:

@@ -25,7 +25,7 @@ from kubelint import codes
 from kubelint.load import LoadedFile, Positions
 from kubelint.load.parse import RawDocument, YamlText
 from kubelint.model import Document, Finding, Location, ObjectRef, Severity
-from kubelint.pipeline import CheckOptions, CheckResult, FileExtension, _gc_paused, run_check
+from kubelint.pipeline import CheckOptions, CheckResult, FileExtension, gc_paused, run_check
 from kubelint.rules import suppress
 from kubelint.rules.context import Context
 from kubelint.rules.engine import ObjectView, Rule, Settings, Violation
@@ -343,7 +343,7 @@ def run_lint(
     """Check and lint. `severity` maps codes to a new severity (None: drop the finding);
     `baseline` (kubelint.rules.baseline.Baseline) hides known findings; `extra` are findings met
     before the run (custom rule files). `result.lint` holds LintStats."""
-    with _gc_paused():  # the set phase holds every object: a full collection would walk them all
+    with gc_paused():  # the set phase holds every object: a full collection would walk them all
         return _run_lint(options, plan, severity, baseline, extra, stdin)
 
 
