@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
+from kubelint.k8s import scope
 from kubelint.k8s.selectors import EVERYTHING, Selector, SelectorError
 from kubelint.model import Severity
 from kubelint.rules.cel.codes import CODES as _CODES  # noqa: F401  (registers KL6xx)
@@ -37,9 +38,13 @@ class PolicyError(ValueError):
         self.path = path
 
 
-def resource_name(kind: str) -> str:
-    """The plural resource of a built-in kind, by the rule Kubernetes' RESTMapper uses to guess
-    it (`Ingress` → ingresses, `NetworkPolicy` → networkpolicies, `Endpoints` → endpoints)."""
+def resource_name(group: str, kind: str) -> str:
+    """The plural resource of a kind: from the table generated from upstream (built-in kinds,
+    registered CRDs), else by the rule Kubernetes' RESTMapper uses to guess it (`Gateway` →
+    gateways, `…Policy` → …policies, `…s` → …ses)."""
+    known = scope.resource_name(group, kind)
+    if known is not None:
+        return known
     lower = kind.lower()
     if lower.endswith("endpoints"):
         return lower
@@ -241,7 +246,7 @@ def _bound(
     severity = max((ACTIONS[a] for a in actions if a in ACTIONS), default=Severity.ERROR)
     for obj in _candidates(ctx, policy):
         ns_labels = namespaces.get(obj.namespace) or {"kubernetes.io/metadata.name": obj.namespace}
-        plural = resource_name(obj.kind)
+        plural = resource_name(obj.group, obj.kind)
         if not policy.match.matches(obj, plural, ns_labels):
             continue
         if not narrowing.matches(obj, plural, ns_labels):
@@ -272,7 +277,7 @@ def _candidates(ctx: Context, policy: Policy) -> list[ObjectView]:
         key
         for key in ctx.by_kind
         if not (key[0] == GROUP and key[1].startswith("ValidatingAdmissionPolicy"))
-        and any(_has(r.groups, key[0]) and _has(r.resources, resource_name(key[1])) for r in rules)
+        and any(_has(r.groups, key[0]) and _has(r.resources, resource_name(*key)) for r in rules)
     ]
     objects = [obj for key in kinds for obj in ctx.by_kind[key]]
     if len(kinds) > 1:
@@ -370,7 +375,7 @@ def _request(obj: ObjectView) -> dict[str, Any]:
         "resource": {
             "group": obj.group,
             "version": obj.version,
-            "resource": resource_name(obj.kind),
+            "resource": resource_name(obj.group, obj.kind),
         },
         "name": obj.name,
         "namespace": obj.namespace,

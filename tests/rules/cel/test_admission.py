@@ -213,7 +213,20 @@ def test_invalid_policy_and_dangling_binding_are_reported():
     )
 
 
-def test_resource_names_follow_kubernetes_guessing():
-    assert [
-        resource_name(k) for k in ("Deployment", "Ingress", "NetworkPolicy", "Endpoints", "Gateway")
-    ] == ["deployments", "ingresses", "networkpolicies", "endpoints", "gateways"]
+def test_resource_names_come_from_the_table_else_kubernetes_guessing():
+    kinds = [
+        ("apps", "Deployment"),
+        ("networking.k8s.io", "Ingress"),
+        ("networking.k8s.io", "NetworkPolicy"),
+        ("", "Endpoints"),
+        ("gateway.networking.k8s.io", "Gateway"),  # no CRD registered: guessed
+        ("example.com", "Proxy"),  # guessed: consonant + y
+    ]
+    assert [resource_name(g, k) for g, k in kinds] == [
+        "deployments",
+        "ingresses",
+        "networkpolicies",
+        "endpoints",
+        "gateways",
+        "proxies",
+    ]
