@@ -24,6 +24,8 @@ from kubelint.rules.cel.runtime import (
     CelEvaluationError,
     Converted,
     Program,
+    evaluate_variables,
+    failure_message,
 )
 from kubelint.rules.context import Context
 from kubelint.rules.engine import ObjectView, Violation
@@ -333,17 +335,20 @@ def _evaluate(
     }
     where = f"policy {policy.name} (binding {binding.name})"
     try:
-        variables: dict[str, Any] = {}
-        for name, program in policy.variables:
-            variables[name] = program.evaluate({**data, "variables": variables})
-        data["variables"] = variables
+        data["variables"] = evaluate_variables(policy.variables, data)
         for _, condition in policy.conditions:
             if condition.evaluate(data) is not True:
                 return
         for validation in policy.validations:
             if validation.expression.evaluate(data) is True:
                 continue
-            message = _message(validation, data)
+            message = failure_message(
+                validation.expression,
+                validation.message,
+                validation.message_expression,
+                data,
+                single_line=True,
+            )
             yield obj, Violation((), f"{where}: {message}", severity=severity)
     except CelEvaluationError as exc:
         if policy.fail_closed:
@@ -355,17 +360,6 @@ def _evaluate(
                     severity=severity,
                 ),
             )
-
-
-def _message(validation: Validation, data: Mapping[str, Any]) -> str:
-    if validation.message_expression is not None:
-        try:
-            text = validation.message_expression.evaluate(data)
-            if isinstance(text, str) and text.strip() and "\n" not in text:
-                return text
-        except CelEvaluationError:
-            pass
-    return validation.message or f"failed expression: {validation.expression.text}"
 
 
 def _request(obj: ObjectView) -> dict[str, Any]:

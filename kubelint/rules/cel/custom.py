@@ -37,6 +37,8 @@ from kubelint.rules.cel.runtime import (
     Converted,
     CostExceeded,
     Program,
+    evaluate_variables,
+    failure_message,
 )
 from kubelint.rules.engine import CATEGORIES, REGISTRY, ObjectView, Rule, Violation
 
@@ -63,33 +65,23 @@ class CelRule(NamedTuple):
             return
         data = {"object": Converted(dict(obj.body)), "oldObject": None}
         try:
-            data["variables"] = Converted(self._variables(data))
+            data["variables"] = Converted(evaluate_variables(self.variables, data))
             for validation in self.validations:
                 if validation.expression.evaluate(data) is True:
                     continue
-                yield Violation(validation.path, self._message(validation, data))
+                yield Violation(
+                    validation.path,
+                    failure_message(
+                        validation.expression,
+                        validation.message,
+                        validation.message_expression,
+                        data,
+                    ),
+                )
         except CostExceeded as exc:
             yield Violation((), f"rule {self.name}: {exc}", code="cel-cost-exceeded")
         except CelEvaluationError as exc:
             yield Violation((), f"rule {self.name}: {exc}", code="cel-evaluation-error")
-
-    def _variables(self, data: Mapping[str, Any]) -> dict[str, Any]:
-        values: dict[str, Any] = {}
-        for name, program in self.variables:  # later variables may use earlier ones
-            values[name] = program.evaluate({**data, "variables": values})
-        return values
-
-    def _message(self, validation: Validation, data: Mapping[str, Any]) -> str:
-        if validation.message_expression is not None:
-            try:
-                text = validation.message_expression.evaluate(data)
-                if isinstance(text, str) and text.strip():
-                    return text
-            except CelEvaluationError:
-                pass  # as the apiserver does: fall back to the static message
-        if validation.message:
-            return validation.message
-        return f"failed expression: {validation.expression.text}"
 
 
 class _Invalid(Exception):

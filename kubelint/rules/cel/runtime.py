@@ -11,7 +11,7 @@ a few dozen steps.
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import celpy
@@ -206,3 +206,35 @@ def from_cel(value: Any) -> Any:
     if isinstance(value, celtypes.ListType):
         return [from_cel(v) for v in value]
     return value
+
+
+def evaluate_variables(
+    variables: Iterable[tuple[str, Program]], data: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Named values in order, each seeing the earlier ones as `variables` (a policy's or a
+    rule's `variables:` list)."""
+    values: dict[str, Any] = {}
+    for name, program in variables:
+        values[name] = program.evaluate({**data, "variables": values})
+    return values
+
+
+def failure_message(
+    expression: Program,
+    message: str | None,
+    message_expression: Program | None,
+    data: Mapping[str, Any],
+    single_line: bool = False,
+) -> str:
+    """What a failed validation says, as the apiserver words it: the messageExpression's
+    non-empty string (with `single_line`, as for admission policies, one without line breaks),
+    else the static message, else `failed expression: <expression>`. A messageExpression that
+    fails falls back silently."""
+    if message_expression is not None:
+        try:
+            text = message_expression.evaluate(data)
+        except CelEvaluationError:
+            text = None
+        if isinstance(text, str) and text.strip() and not (single_line and "\n" in text):
+            return text
+    return message or f"failed expression: {expression.text}"
