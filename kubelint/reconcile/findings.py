@@ -34,7 +34,11 @@ register(
 )
 
 
-def _at(obj: Stored, name: str, path: JsonPath, message: str, hint: str | None = None):
+def finding_at(
+    obj: Stored, name: str, path: JsonPath, message: str, hint: str | None = None
+) -> Finding | None:
+    """A finding at `path` (its key) in the stored object's document; None for objects without
+    one (the default `kubernetes` Service, predicted objects)."""
     doc = obj.doc
     if doc is None:
         return None
@@ -71,7 +75,7 @@ def _pending(workload: Workload) -> Iterator[Finding | None]:
     for message, count in sorted(unscheduled.items()):
         what = "pod" if count == 1 else "pods"
         verb = "stays" if count == 1 else "stay"
-        yield _at(
+        yield finding_at(
             workload.owner, name, _owner_path(workload),
             f"{count} {what} of {workload.ref} {verb} Pending: {message}",
             hint="relax the pod's constraints (requests, selectors, tolerations, hostPort) or "
@@ -104,7 +108,7 @@ def _capacity(sim: Simulation, workload: Workload) -> Iterator[Finding | None]:
     path: JsonPath = ("spec", "replicas")
     if "replicas" not in (workload.owner.body.get("spec") or {}):
         path = ("metadata", "name")
-    yield _at(
+    yield finding_at(
         workload.owner, "replicas-exceed-capacity", path,
         f"replicas is {workload.desired} but the eligible nodes can hold only {capacity} of "
         f"these pods ({why}); {workload.desired - capacity} can never be scheduled",
@@ -144,7 +148,7 @@ def _images(workload: Workload, kubelet: Kubelet) -> Iterator[Finding | None]:
                 continue
             rule = kubelet.pull_failure(image, nodes[0])
             reason = f" ({rule.reason})" if rule and rule.reason else ""
-            yield _at(
+            yield finding_at(
                 workload.owner, "image-unpullable", (*template_path, key, i, "image"),
                 f"image {image} cannot be pulled on {', '.join(nodes[:5])}"
                 f"{' …' if len(nodes) > 5 else ''}{reason}: the pods stay in ImagePullBackOff",
@@ -164,7 +168,7 @@ def _template_spec_path(workload: Workload) -> JsonPath | None:
 def _sandbox(workload: Workload) -> Iterator[Finding | None]:
     stuck = sorted({p.node for p in workload.pods if p.node and p.message == "ContainerCreating"})
     if stuck:
-        yield _at(
+        yield finding_at(
             workload.owner, "pod-sandbox-failed", _owner_path(workload),
             f"pods of {workload.ref} stay ContainerCreating on {', '.join(stuck[:5])}: the node "
             "cannot start pod sandboxes (sandbox image not pullable, or network plugin not ready)",
@@ -180,7 +184,7 @@ def _host_ports(workloads: list[Workload]) -> Iterator[Finding | None]:
             key = (port.ip, port.protocol, port.port)
             first = holders.setdefault(key, workload)
             if first is not workload:
-                yield _at(
+                yield finding_at(
                     workload.owner, "hostport-conflict", _owner_path(workload),
                     f"hostPort {port.port}/{port.protocol} is also bound by {first.ref}: their "
                     "pods can never share a node",
@@ -210,7 +214,7 @@ def _claims(sim: Simulation) -> Iterator[Finding | None]:
                 if wanted
                 else "no default StorageClass is in the input"
             )
-            yield _at(
+            yield finding_at(
                 workload.owner, "pvc-unbound", ("spec", "volumeClaimTemplates"),
                 f"PersistentVolumeClaim {child['metadata']['name']} may stay Pending: {what} and "
                 "no PersistentVolume is given (the cluster may provide them)",
@@ -223,7 +227,7 @@ def _service(view: ServiceView) -> Iterator[Finding | None]:
     if view.selector is None or obj.doc is None:
         return
     if not view.selected:
-        yield _at(
+        yield finding_at(
             obj, "service-no-matching-pods", ("spec", "selector"),
             f"Service {obj.name} selects {view.selector} but no pod in namespace "
             f"{obj.namespace} carries those labels",
@@ -235,7 +239,7 @@ def _service(view: ServiceView) -> Iterator[Finding | None]:
         return
     owners = sorted({str(p.workload.ref) for p in view.selected})
     reasons = sorted({_why_not_ready(p) for p in view.selected})
-    yield _at(
+    yield finding_at(
         obj, "service-no-ready-endpoints", ("spec", "selector"),
         f"Service {obj.name} selects {len(view.selected)} pod(s) of {', '.join(owners)}, none "
         f"ready: {'; '.join(reasons)}",
@@ -272,14 +276,14 @@ def _target_ports(view: ServiceView) -> Iterator[Finding | None]:
         if isinstance(target, str) and not target.isdigit():
             left_out = view.left_out.get(i, [])
             if left_out:
-                yield _at(
+                yield finding_at(
                     view.stored, "service-target-port-not-exposed", path,
                     f"targetPort {target!r} of Service {view.stored.name} is not a container port "
                     f"name of {len(left_out)} selected pod(s) (e.g. {left_out[0].name}); they are "
                     "left out of its endpoints",
                 )  # fmt: skip
         elif declared and isinstance(target, int) and target not in declared:
-            yield _at(
+            yield finding_at(
                 view.stored, "service-target-port-not-exposed", path,
                 f"Service {view.stored.name} sends port {port.get('port')} to targetPort {target}, "
                 f"but the selected pods declare only containerPort "

@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from kubelint.codes import Code, finding, register
+from kubelint.codes import Code, register
 from kubelint.k8s.selectors import Selector
 from kubelint.model import Finding, JsonPath, Severity
+from kubelint.reconcile.findings import finding_at
 from kubelint.reconcile.netpol import DIRECTIONS, Analysis, ClusterDns, Peer, Policy, analyse
-from kubelint.reconcile.objects import PodRecord, Stored
+from kubelint.reconcile.objects import PodRecord
 
 if TYPE_CHECKING:
     from kubelint.cluster.model import Cluster
@@ -52,20 +53,10 @@ def check(sim: Simulation) -> list[Finding]:
     return [f for f in out if f is not None]
 
 
-def _at(obj: Stored, name: str, path: JsonPath, message: str, hint: str) -> Finding | None:
-    doc = obj.doc
-    if doc is None:
-        return None
-    return finding(
-        name, doc.source, doc.locate(path, True), message,
-        ref=obj.ref, path=path, document=doc.index, hint=hint,
-    )  # fmt: skip
-
-
 def _not_enforced(policy: Policy, cluster: Cluster) -> Finding | None:
     if cluster.network.enforces_network_policy:
         return None
-    return _at(
+    return finding_at(
         policy.stored, "networkpolicy-not-enforced", ("metadata", "name"),
         f"the cluster's network plugin ({cluster.network.cni.plugin}) does not enforce "
         f"NetworkPolicies (network.cni.enforcesNetworkPolicy is false): {policy.stored.name} has "
@@ -78,7 +69,7 @@ def _not_enforced(policy: Policy, cluster: Cluster) -> Finding | None:
 def _selects_no_pod(policy: Policy) -> Finding | None:
     if policy.selected:
         return None
-    return _at(
+    return finding_at(
         policy.stored, "networkpolicy-selects-no-pod", ("spec", "podSelector"),
         f"NetworkPolicy {policy.stored.name} selects {_text(policy.selector)} but no predicted "
         f"pod in namespace {policy.namespace} carries those labels: it isolates nothing",
@@ -113,7 +104,7 @@ def _peer_finding(
         what = f"podSelector {_text(peer.pods)}" if key == "podSelector" else key
         what = f"{what} matches no predicted pod in {where}"
     allows = "admits no traffic from" if direction == "ingress" else "allows no traffic to"
-    return _at(
+    return finding_at(
         policy.stored, "networkpolicy-peer-selects-no-pod", path,
         f"{direction} peer of NetworkPolicy {policy.stored.name}: {what}, so the policy "
         f"{allows} it{note}",
@@ -157,7 +148,7 @@ def _dns_blocked(
             f"{target} included"
         )
     later = "" if cluster.network.enforces_network_policy else " once policies are enforced"
-    return _at(
+    return finding_at(
         policy.stored, "networkpolicy-egress-blocks-dns", path,
         f"NetworkPolicy {policy.stored.name}: {what}; {_pods_text(blocked)} cannot resolve "
         f"names{later}",

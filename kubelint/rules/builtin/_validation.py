@@ -11,20 +11,14 @@ from typing import Any
 from kubelint.k8s.validation import invalid, is_int, is_port_number
 from kubelint.model import JsonPath
 from kubelint.rules.builtin._memo import is_port_name
-from kubelint.rules.engine import Violation
+from kubelint.rules.engine import WORKLOADS, Violation
 
-POD_CONTROLLERS = frozenset(
-    {
-        ("", "ReplicationController"),
-        ("apps", "Deployment"),
-        ("apps", "ReplicaSet"),
-        ("apps", "StatefulSet"),
-        ("apps", "DaemonSet"),
-        ("extensions", "Deployment"),
-        ("extensions", "ReplicaSet"),
-        ("extensions", "DaemonSet"),
-    }
-)
+POD_CONTROLLERS = WORKLOADS - {
+    ("", "Pod"),
+    ("", "PodTemplate"),
+    ("batch", "Job"),
+    ("batch", "CronJob"),
+}
 """Controllers whose pods run forever (restartPolicy Always)."""
 
 JOBS = frozenset({("batch", "Job"), ("batch", "CronJob")})
