@@ -15,7 +15,7 @@ import sys
 import click
 
 from kubelint.cli.check import exit_code, use_color
-from kubelint.cli.options import check_namespace
+from kubelint.cli.options import check_namespace, normalised_version
 
 
 @click.command()
@@ -97,7 +97,7 @@ def apply(
     from kubelint.store import Store
     from kubelint.store import apply as run_apply
 
-    version = _version(kubernetes_version or bundle.default_version())
+    version = normalised_version(kubernetes_version or bundle.default_version())
     check_namespace(namespace)
     options = _prune(prune, selector, prune_all)
     findings: list = []
@@ -145,15 +145,6 @@ def _load(paths: tuple[str, ...], findings: list) -> list:
         findings.extend(loaded.findings)
         documents.extend(loaded.documents)
     return documents
-
-
-def _version(text: str) -> str:
-    from kubelint.schema import bundle
-
-    try:
-        return bundle.normalise_version(text)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--kubernetes-version") from None
 
 
 def _prune(prune: bool, selector: str | None, prune_all: bool):

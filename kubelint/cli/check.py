@@ -7,7 +7,13 @@ import sys
 
 import click
 
-from kubelint.cli.options import SIZE, color_options, parse_severity_overrides, report_options
+from kubelint.cli.options import (
+    SIZE,
+    color_options,
+    normalised_version,
+    parse_severity_overrides,
+    report_options,
+)
 
 SEVERITY_CHOICES = ("error", "warning", "info", "ignore")
 
@@ -132,13 +138,8 @@ def check(
     from kubelint.model import Severity
     from kubelint.pipeline import CheckOptions, run_check
     from kubelint.report import ReportOptions, renderer
-    from kubelint.schema import bundle
 
-    if kubernetes_version:
-        try:
-            kubernetes_version = bundle.normalise_version(kubernetes_version)
-        except ValueError as exc:
-            raise click.BadParameter(str(exc), param_hint="--kubernetes-version") from None
+    kubernetes_version = normalised_version(kubernetes_version)
     overrides = parse_severity_overrides(severities)
     if missing_schema:
         overrides["missing-schema"] = (

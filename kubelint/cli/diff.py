@@ -11,7 +11,7 @@ import sys
 import click
 
 from kubelint.cli.check import use_color
-from kubelint.cli.options import check_namespace
+from kubelint.cli.options import check_namespace, color_options, normalised_version
 
 IMPACT_CHOICES = ("rollout", "recreate", "reject")
 
@@ -63,13 +63,6 @@ IMPACT_CHOICES = ("rollout", "recreate", "reject")
     help="Defaulting and schemas of this Kubernetes version (default: the newest bundled).",
 )
 @click.option(
-    "--color",
-    type=click.Choice(("auto", "always", "never")),
-    default="auto",
-    show_default=True,
-    help="Colour in text output (auto: on a terminal, NO_COLOR off).",
-)
-@click.option(
     "--simulate",
     is_flag=True,
     help="Also simulate both sides (kubelint simulate) and show what changes in the predicted "
@@ -81,7 +74,7 @@ IMPACT_CHOICES = ("rollout", "recreate", "reject")
     metavar="FILE",
     help="Cluster description for --simulate (implies it); default: simulate's default cluster.",
 )
-@click.option("-q", "--quiet", is_flag=True, help="No summary line.")
+@color_options
 def diff(
     old: str,
     new: str,
@@ -107,16 +100,11 @@ def diff(
     from kubelint.diff.render import RENDERERS
     from kubelint.diff.sources import SourceError
     from kubelint.model import Severity
-    from kubelint.schema import bundle
 
     check_namespace(namespace)
     if old == "-" and new == "-":
         raise click.BadParameter("only one side can be read from stdin", param_hint="OLD/NEW")
-    if kubernetes_version:
-        try:
-            kubernetes_version = bundle.normalise_version(kubernetes_version)
-        except ValueError as exc:
-            raise click.BadParameter(str(exc), param_hint="--kubernetes-version") from None
+    kubernetes_version = normalised_version(kubernetes_version)
     options = DiffOptions(
         kubernetes_version=kubernetes_version,
         show_defaults=show_defaults,

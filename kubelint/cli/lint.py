@@ -15,6 +15,7 @@ import click
 
 from kubelint.cli.check import check as _check_command
 from kubelint.cli.check import exit_code, use_color
+from kubelint.cli.options import normalised_version
 
 
 @click.command()
@@ -191,14 +192,9 @@ def _severity(config, kw: dict[str, Any]) -> dict[str, Any]:
 def _check_options(config, kw: dict[str, Any]):
     from kubelint.load.limits import Limits
     from kubelint.pipeline import CheckOptions
-    from kubelint.schema import bundle
 
     version = kw["kubernetes_version"] or config.kubernetes_version
-    if version:
-        try:
-            version = bundle.normalise_version(version)
-        except ValueError as exc:
-            raise click.BadParameter(str(exc), param_hint="--kubernetes-version") from None
+    version = normalised_version(version)
     return CheckOptions(
         paths=(*kw["paths"], *kw["policy_paths"]),
         kubernetes_version=version,

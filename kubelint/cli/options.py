@@ -103,6 +103,18 @@ def color_options(command):
     )(command)
 
 
+def normalised_version(value: str | None) -> str | None:
+    """The --kubernetes-version value as a bundled version ("1.32"), None when not given."""
+    if not value:
+        return None
+    from kubelint.schema import bundle
+
+    try:
+        return bundle.normalise_version(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--kubernetes-version") from None
+
+
 def check_namespace(namespace: str | None) -> None:
     """A --namespace value must be a namespace name (DNS-1123 label), as kubectl requires."""
     if namespace is None:
