@@ -117,9 +117,11 @@ class Document:
     `body` holds plain Python data (dict/list/str/int/float/bool/None). `base_path` is the path of
     this object inside its YAML document: () normally, ("items", 3) for an item of a `kind: List`.
     Positions are looked up lazily through `locator`, so the fast path never computes them.
+    `wide_ints` is the loader's note of whether the body holds an int outside int32 (None when
+    not known), which lets the int-range rule skip the rest without walking them.
     """
 
-    __slots__ = ("base_path", "body", "index", "line", "locator", "ref", "source")
+    __slots__ = ("base_path", "body", "index", "line", "locator", "ref", "source", "wide_ints")
 
     def __init__(
         self,
@@ -138,6 +140,7 @@ class Document:
         self.ref = ref
         self.base_path = base_path
         self.locator = locator
+        self.wide_ints: bool | None = None  # the loader's note: an int outside int32 (None: unknown)
 
     def __repr__(self) -> str:
         return f"Document({self.source}#{self.index}{list(self.base_path) or ''}, {self.ref})"

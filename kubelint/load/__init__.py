@@ -162,13 +162,19 @@ def _parse_json(text: str):  # -> ParseResult | None
         return out
 
     constants: list[str] = []
+    wide: list[str] = []
+
+    def integer(digits: str) -> int | float:
+        if len(digits) > 9:  # may be outside int32 (checked exactly by the rule that cares)
+            wide.append(digits)
+        return _json_int(digits)
 
     def constant(name: str) -> None:
         constants.append(name)
 
     try:
         value = json.loads(
-            text, object_pairs_hook=pairs, parse_constant=constant, parse_int=_json_int
+            text, object_pairs_hook=pairs, parse_constant=constant, parse_int=integer
         )
     except (ValueError, RecursionError):
         return None
@@ -178,7 +184,7 @@ def _parse_json(text: str):  # -> ParseResult | None
         return None  # JSON pairs are fine; a lone one: the YAML path reports it with a position
     if constants:  # NaN, Infinity: Python's json accepts them, kubectl does not
         return ParseResult([], [_constant_problem(text, c) for c in sorted(set(constants))], 0)
-    return ParseResult([RawDocument(value, 0, 1, -1, 0)], [], 0)
+    return ParseResult([RawDocument(value, 0, 1, -1, 0, bool(wide))], [], 0)
 
 
 def _lone_surrogate(node: Any) -> bool:
@@ -255,6 +261,7 @@ def _add_object(
         return
     line = where.line if where else raw.line
     document = Document(value, source, raw.index, line, object_ref(value), base, locator)
+    document.wide_ints = raw.wide_ints
     problems = _type_meta_problems(value)
     for name, key, message in problems:
         at = document.locate((key,), True) if key in value else Location(line, 1)

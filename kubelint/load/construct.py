@@ -39,7 +39,8 @@ _CORE_NAMES = (
 )
 _STANDARD_TAGS = frozenset((PLAIN, *(CORE + name for name in _CORE_NAMES)))
 # first characters of plain scalars that may resolve to something other than a string
-_INTERESTING_START = frozenset("~nNyYtTfFoO+-.0123456789")
+INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
+INTERESTING_START = frozenset("~nNyYtTfFoO+-.0123456789")
 
 
 class LimitExceeded(Exception):
@@ -78,6 +79,7 @@ class Constructor:
         self.tags = tags
         self.escapes = escapes  # the text has \u escapes: quoted scalars may hold surrogates
         self.problems: list[NodeProblem] = []
+        self.wide_ints = False  # an int outside int32 was built (see Document.wide_ints)
         self._values: dict[int, Any] = {}
         self._sizes: dict[int, int] = {}
         self._count = 0
@@ -138,7 +140,7 @@ class Constructor:
         if tag == PLAIN:
             if not text:
                 return None
-            if text[0] not in _INTERESTING_START:
+            if text[0] not in INTERESTING_START:
                 return text
             value = scalars.resolve_plain(text)
             if value is not text or text[0].isdigit():
@@ -165,6 +167,8 @@ class Constructor:
         return "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in text)
 
     def _check_resolved(self, node: ScalarNode, text: str, value: Any) -> None:
+        if value.__class__ is int and not INT32_MIN <= value <= INT32_MAX:
+            self.wide_ints = True
         why = scalars.ambiguity(text, value)
         if why:
             self.problems.append(
@@ -198,6 +202,8 @@ class Constructor:
             value = scalars.resolve_plain(text) if text else None
             expected = {"int": int, "float": int | float, "bool": bool, "null": type(None)}[tag]
             if isinstance(value, expected) and not (tag != "bool" and isinstance(value, bool)):
+                if tag == "int" and not INT32_MIN <= value <= INT32_MAX:
+                    self.wide_ints = True
                 return float(value) if tag == "float" else value
             self.problems.append(
                 NodeProblem("yaml-syntax", node, f"{text!r} is not a valid !!{tag}")
@@ -214,7 +220,7 @@ class Constructor:
             if key_node.__class__ is ScalarNode:
                 text = key_node.value
                 tag = key_node.tag
-                if tag == STR or (tag == PLAIN and text and text[0] not in _INTERESTING_START):
+                if tag == STR or (tag == PLAIN and text and text[0] not in INTERESTING_START):
                     if self.escapes:
                         text = self._valid_unicode(key_node, text)
                     if text == "<<" and tag == PLAIN:

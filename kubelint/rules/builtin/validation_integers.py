@@ -25,7 +25,9 @@ ff ff). Ints within int32 are written as TYPE_INT; strings may match too (a need
 
 def _may_overflow(body: Any) -> bool:
     """Whether `body` may hold an int outside int32, the narrowest bound checked: one C-speed
-    pass instead of a walk alongside the schema (out of range values are rare)."""
+    pass instead of a walk alongside the schema (out of range values are rare). For documents
+    whose loader did not note it (`Document.wide_ints` None: built by hand, or shipped back from
+    a worker)."""
     try:
         data = marshal.dumps(body)
     except ValueError:  # not plain data, or nested too deep: walk it
@@ -186,6 +188,8 @@ spec:
 """,
 )
 def integer_out_of_range(obj: ObjectView) -> Iterator[Violation]:
+    if obj.doc.wide_ints is False:
+        return  # the loader built no int outside int32: nothing can be out of range
     walker = _walker(obj.settings.kubernetes_version)
     registry = _registry(obj.settings.kubernetes_version)
     if walker is None or registry is None or not _may_overflow(obj.body):
