@@ -20,9 +20,18 @@ from typing import Any, NamedTuple
 
 import yaml
 from yaml._yaml import CParser
-from yaml.nodes import Node, ScalarNode, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from kubelint.load.construct import MAP, PLAIN, SEQ, STR, Constructor, LimitExceeded, key_text
+from kubelint.load.construct import (
+    INTERESTING_START,
+    MAP,
+    PLAIN,
+    SEQ,
+    STR,
+    Constructor,
+    LimitExceeded,
+    key_text,
+)
 from kubelint.load.limits import Limits
 from kubelint.model import JsonPath, Location
 
@@ -65,6 +74,7 @@ class RawDocument(NamedTuple):
     line: int
     chunk: int
     ordinal: int
+    wide_ints: bool | None = None  # holds an int outside int32 (None: not known)
 
 
 class ParseResult:
@@ -300,7 +310,9 @@ class YamlText:
         if any(p.name == "yaml-syntax" for p in constructor.problems):
             return  # sigs.k8s.io/yaml fails on this document: nothing to validate
         line = node.start_mark.line + 1 + line_offset
-        result.documents.append(RawDocument(value, index, line, chunk, ordinal))
+        result.documents.append(
+            RawDocument(value, index, line, chunk, ordinal, constructor.wide_ints)
+        )
 
     # -- positions -------------------------------------------------------------------------
     def locate(self, doc: RawDocument, path: JsonPath, at_key: bool) -> Location:
@@ -324,11 +336,11 @@ class YamlText:
         return self._get_chunks()[chunk][1] if chunk >= 0 else 0
 
 
-Position = tuple[int, int]  # line, column (1-based)
-Landmarks = tuple[Position, dict[str, tuple[Position, Position, Any]]]
-"""A document's root position, and for each key of its root mapping: the key's position, the
-value's, and the value's own children: a mapping's {key: (key position, value position)}, a
-sequence's [item position], or None."""
+Landmarks = tuple[int, int, dict[str, tuple[int, int, int, int, Any]]]
+"""A document's root line and column, and for each key of its root mapping: the key's line and
+column, the value's, and the value's own children: a mapping's {key: (key line, key column,
+value line, value column)}, a sequence's [(line, column)] per item, or None. 1-based; flat
+tuples, as every document of a large input gets its landmarks."""
 
 
 def _landmarks(node: Any, line_offset: int) -> Landmarks | None:
@@ -337,43 +349,49 @@ def _landmarks(node: Any, line_offset: int) -> Landmarks | None:
     top = _pairs(node)
     if top is None:
         return None
-    table: dict[str, tuple[Position, Position, Any]] = {}
+    first = line_offset + 1
+    table: dict[str, tuple[int, int, int, int, Any]] = {}
     for key, (key_node, value_node) in top.items():
-        kind = value_node.__class__.__name__
+        cls = value_node.__class__
         children: Any = None
-        if kind == "MappingNode":
+        if cls is MappingNode:
             pairs = _pairs(value_node)
             if pairs is None:
                 return None
-            children = {
-                k: (_position(kn, line_offset), _position(vn, line_offset))
-                for k, (kn, vn) in pairs.items()
-            }
-        elif kind == "SequenceNode":
-            children = [_position(item, line_offset) for item in value_node.value]
-        table[key] = (
-            _position(key_node, line_offset),
-            _position(value_node, line_offset),
-            children,
-        )
-    return _position(node, line_offset), table
+            children = {}
+            for name, (k, v) in pairs.items():
+                km, vm = k.start_mark, v.start_mark
+                children[name] = (km.line + first, km.column + 1, vm.line + first, vm.column + 1)
+        elif cls is SequenceNode:
+            children = [(m.line + first, m.column + 1) for m in _marks(value_node.value)]
+        km, vm = key_node.start_mark, value_node.start_mark
+        table[key] = (km.line + first, km.column + 1, vm.line + first, vm.column + 1, children)
+    mark = node.start_mark
+    return mark.line + first, mark.column + 1, table
+
+
+def _marks(nodes: list[Any]) -> Iterator[Any]:
+    return (n.start_mark for n in nodes)
 
 
 def _pairs(node: Any) -> dict[str, tuple[Any, Any]] | None:
     """A mapping node's pairs by every spelling `_find_key` matches (first one wins); None for
     other nodes and for mappings with a merge key."""
-    if node.__class__.__name__ != "MappingNode":
+    if node.__class__ is not MappingNode:
         return None
     pairs: dict[str, tuple[Any, Any]] = {}
-    for key_node, value_node in node.value:
-        if key_node.__class__.__name__ != "ScalarNode":
+    for pair in node.value:
+        key_node = pair[0]
+        if key_node.__class__ is not ScalarNode:
             continue
         raw = key_node.value
         if raw == "<<":
             return None
-        pairs.setdefault(raw, (key_node, value_node))
-        if getattr(key_node, "style", None) in (None, ""):  # else key_text(key_node) is raw
-            pairs.setdefault(_plain_key_text(raw), (key_node, value_node))
+        if raw not in pairs:
+            pairs[raw] = pair
+        # a plain key may be spelled otherwise in JSON (`yes` → "true"); not one such as `name`
+        if (not raw or raw[0] in INTERESTING_START) and key_node.style in (None, ""):
+            pairs.setdefault(_plain_key_text(raw), pair)
     return pairs
 
 
@@ -383,28 +401,24 @@ def _plain_key_text(raw: str) -> str:
     return key_text(ScalarNode(PLAIN, raw))
 
 
-def _position(node: Any, line_offset: int) -> Position:
-    mark = node.start_mark
-    return mark.line + 1 + line_offset, mark.column + 1
-
-
 def _from_landmarks(marks: Landmarks, path: JsonPath, at_key: bool) -> Location:
     """What `_walk` finds for a path of up to two steps."""
-    root, table = marks
+    line, column, table = marks
     if not path:
-        return Location(*root)
+        return Location(line, column)
     entry = table.get(path[0]) if isinstance(path[0], str) else None
     if entry is None:
-        return Location(*root)
-    key, value, children = entry
+        return Location(line, column)
+    key_line, key_column, line, column, children = entry
     if len(path) == 1:
-        return Location(*(key if at_key else value))
+        return Location(key_line, key_column) if at_key else Location(line, column)
     step = path[1]
     if isinstance(children, dict) and isinstance(step, str) and step in children:
-        return Location(*children[step][0 if at_key else 1])
+        child = children[step]
+        return Location(*child[:2]) if at_key else Location(*child[2:])
     if isinstance(children, list) and isinstance(step, int) and 0 <= step < len(children):
         return Location(*children[step])
-    return Location(*value)
+    return Location(line, column)
 
 
 class _NodeCursor:
