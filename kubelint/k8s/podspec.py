@@ -45,7 +45,7 @@ class PodTemplate(NamedTuple):
     @property
     def labels(self) -> Mapping[str, Any]:
         labels = self.metadata.get("labels")
-        return labels if isinstance(labels, Mapping) else {}
+        return labels if isinstance(labels, dict) else {}
 
 
 class Container(NamedTuple):
@@ -85,15 +85,15 @@ def pod_template(
             return None
         node = body
         for step in path:
-            node = node.get(step) if isinstance(node, Mapping) else None
-    if not isinstance(node, Mapping):
+            node = node.get(step) if isinstance(node, dict) else None
+    if not isinstance(node, dict):  # bodies are JSON data: dict is exact, and cheaper than Mapping
         return None
     metadata = node.get("metadata")
     spec = node.get("spec")
     return PodTemplate(
         path,
-        metadata if isinstance(metadata, Mapping) else {},
-        spec if isinstance(spec, Mapping) else {},
+        metadata if isinstance(metadata, dict) else {},
+        spec if isinstance(spec, dict) else {},
     )
 
 
@@ -101,10 +101,12 @@ def containers(
     template: PodTemplate, kinds: tuple[str, ...] = CONTAINER_LISTS
 ) -> Iterator[Container]:
     """Containers of the template's spec in API order (init, regular, ephemeral)."""
+    spec = template.spec
     for list_name in kinds:
-        items = template.spec.get(list_name)
+        items = spec.get(list_name)
         if not isinstance(items, list):
             continue
+        spec_path = (*template.path, "spec", list_name)
         for i, item in enumerate(items):
-            if isinstance(item, Mapping):
-                yield Container((*template.spec_path, list_name, i), list_name, item)
+            if isinstance(item, dict):
+                yield Container((*spec_path, i), list_name, item)

@@ -22,6 +22,7 @@ relative to the object; the runner turns them into Findings with file:line:colum
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from kubelint.k8s.podspec import Container, PodTemplate, containers, pod_template
@@ -163,14 +164,17 @@ class ObjectView:
 
     __slots__ = (
         "_containers",
-        "_template",
+        "_variants",
         "body",
         "doc",
         "group",
         "kind",
+        "metadata",
         "name",
         "namespace",
         "settings",
+        "spec",
+        "template",
         "version",
     )
 
@@ -178,59 +182,61 @@ class ObjectView:
         self, doc: Document, namespace: str, settings: Settings = DEFAULT_SETTINGS
     ) -> None:
         self.doc = doc
-        self.body: Mapping[str, Any] = doc.body
-        api_version = doc.body.get("apiVersion", "")
-        self.group, _, self.version = str(api_version).rpartition("/")
-        self.kind: str = str(doc.body.get("kind", ""))
+        body = self.body = doc.body
+        api_version = body.get("apiVersion", "")
+        if api_version.__class__ is not str:
+            api_version = str(api_version)
+        self.group, _, self.version = api_version.rpartition("/")
+        kind = body.get("kind", "")
+        self.kind: str = kind if kind.__class__ is str else str(kind)
         self.name: str = doc.ref.name if doc.ref else ""
         self.namespace = namespace  # effective: "" for cluster-scoped kinds
         self.settings = settings
-        self._template: PodTemplate | bool | None = False
-        self._containers: dict[tuple[bool, bool], list[Container]] = {}
+        # bodies are plain JSON data: `dict` tests are exact (and far cheaper than Mapping's)
+        metadata = body.get("metadata")
+        self.metadata: Mapping[str, Any] = metadata if isinstance(metadata, dict) else _EMPTY
+        spec = body.get("spec")
+        self.spec: Mapping[str, Any] = spec if isinstance(spec, dict) else _EMPTY
+        # the pod template (a Pod is its own), None for objects without one; rules ask often
+        self.template: PodTemplate | None = pod_template(
+            body, self.group, self.kind, settings.template_paths
+        )
+        self._containers: list[Container] | None = None  # init + regular, made on demand
+        self._variants: dict[tuple[str, ...], list[Container]] | None = None  # other lists
 
     def __repr__(self) -> str:
         return f"ObjectView({self.kind} {self.namespace}/{self.name})"
 
     @property
-    def metadata(self) -> Mapping[str, Any]:
-        meta = self.body.get("metadata")
-        return meta if isinstance(meta, Mapping) else {}
-
-    @property
     def labels(self) -> Mapping[str, Any]:
         labels = self.metadata.get("labels")
-        return labels if isinstance(labels, Mapping) else {}
+        return labels if isinstance(labels, dict) else _EMPTY
 
     @property
     def annotations(self) -> Mapping[str, Any]:
         annotations = self.metadata.get("annotations")
-        return annotations if isinstance(annotations, Mapping) else {}
-
-    @property
-    def spec(self) -> Mapping[str, Any]:
-        spec = self.body.get("spec")
-        return spec if isinstance(spec, Mapping) else {}
-
-    @property
-    def template(self) -> PodTemplate | None:
-        """The pod template (a Pod is its own), None for objects without one."""
-        if self._template is False:
-            extra = self.settings.template_paths
-            self._template = pod_template(self.body, self.group, self.kind, extra)
-        return self._template  # type: ignore[return-value]
+        return annotations if isinstance(annotations, dict) else _EMPTY
 
     def containers(self, init: bool = True, ephemeral: bool = False) -> Iterator[Container]:
         """Containers of the pod template in API order (listed once per object: most rules
-        ask for them)."""
-        found = self._containers.get((init, ephemeral))
+        ask for them, nearly all with the defaults, which get a slot of their own)."""
+        if init and not ephemeral:
+            found = self._containers
+            if found is None:
+                found = self._containers = self._list(_CONTAINER_KINDS[True, False])
+            return iter(found)
+        key = _CONTAINER_KINDS[init, ephemeral]
+        variants = self._variants
+        if variants is None:
+            variants = self._variants = {}
+        found = variants.get(key)
         if found is None:
-            template = self.template
-            kinds = (
-                ("initContainers",) * init + ("containers",) + ("ephemeralContainers",) * ephemeral
-            )
-            found = list(containers(template, kinds)) if template is not None else []
-            self._containers[(init, ephemeral)] = found
+            found = variants[key] = self._list(key)
         return iter(found)
+
+    def _list(self, kinds: tuple[str, ...]) -> list[Container]:
+        template = self.template
+        return list(containers(template, kinds)) if template is not None else []
 
     def get(self, *path: str | int) -> Any:
         """The value at `path`, or None when any step is missing or of the wrong type."""
@@ -243,7 +249,17 @@ class ObjectView:
                     else None
                 )
             else:
-                node = node.get(step) if isinstance(node, Mapping) else None
+                node = node.get(step) if isinstance(node, dict) else None
             if node is None:
                 return None
         return node
+
+
+_EMPTY: Mapping[str, Any] = MappingProxyType({})  # read-only: rules share it
+_CONTAINER_KINDS = {
+    (init, ephemeral): ("initContainers",) * init
+    + ("containers",)
+    + ("ephemeralContainers",) * ephemeral
+    for init in (False, True)
+    for ephemeral in (False, True)
+}

@@ -84,20 +84,23 @@ class RulePlan:
         self.set_rules = [r for r in rules if r.scope == "set"]
         self.settings = settings
         self.known = dict(known)
-        self._by_kind: dict[tuple[str, str, bool], list[Rule]] = {}
+        self._by_kind: dict[tuple[str, str, bool], list[tuple[Rule, Callable[..., Any]]]] = {}
 
     @property
     def codes(self) -> frozenset[str]:
         return frozenset(r.code for r in (*self.object_rules, *self.set_rules))
 
-    def for_kind(self, group: str, kind: str, template: bool = True) -> list[Rule]:
-        """Object rules that apply to a (group, kind), with or without a pod template
-        (rules declared with kinds=POD_TEMPLATES need one), computed once per key."""
+    def for_kind(
+        self, group: str, kind: str, template: bool = True
+    ) -> list[tuple[Rule, Callable[..., Any]]]:
+        """(rule, its check) for the object rules that apply to a (group, kind), with or
+        without a pod template (rules declared with kinds=POD_TEMPLATES need one), computed once
+        per key."""
         key = (group, kind, template)
         rules = self._by_kind.get(key)
         if rules is None:
             rules = [
-                r
+                (r, r.check)
                 for r in self.object_rules
                 if (r.kinds is None or (group, kind) in r.kinds)
                 and (template or not r.templates_only)
@@ -203,9 +206,9 @@ class LintExtension(FileExtension):
                 out.suppressions.append(note)
             view = view_of(doc, self.plan.settings)
             rules = self.plan.for_kind(view.group, view.kind, view.template is not None)
-            for rule in rules:
+            for rule, check in rules:
                 try:  # the loop most of a lint run spends its time in: kept lean
-                    violations = list(rule.check(view))
+                    violations = list(check(view))
                 except Exception as exc:  # a bug in the rule, never the user's fault
                     out.findings.append(rule_error(rule, view, exc))
                     continue

@@ -122,8 +122,8 @@ def parse_names(text: str, known: Mapping[str, str]) -> tuple[frozenset[str], tu
 def annotation(doc: Document, known: Mapping[str, str]) -> Suppression | None:
     """The object's kubelint.io/ignore annotation, if any."""
     meta = doc.body.get("metadata")
-    notes = meta.get("annotations") if isinstance(meta, Mapping) else None
-    value = notes.get(ANNOTATION) if isinstance(notes, Mapping) else None
+    notes = meta.get("annotations") if isinstance(meta, dict) else None
+    value = notes.get(ANNOTATION) if isinstance(notes, dict) else None
     if not isinstance(value, str):
         return None
     path = ("metadata", "annotations", ANNOTATION)
