@@ -17,28 +17,34 @@ FORMAT_VERSION = 1
 
 
 def finding_dict(f: Finding) -> dict[str, Any]:
+    """A finding as JSON data, keys in sorted order (see `_ONE_LINE`)."""
     ref = None
     if f.ref is not None:
         ref = {
             "apiVersion": f.ref.api_version,
             "kind": f.ref.kind,
-            "namespace": f.ref.namespace,
             "name": f.ref.name,
+            "namespace": f.ref.namespace,
         }
     return {
-        "file": f.source,
-        "line": f.line,
-        "column": f.column,
         "code": f.code,
-        "rule": f.name,
-        "severity": str(f.severity),
+        "column": f.column,
+        "document": f.document,
+        "file": f.source,
+        "hint": f.hint,
+        "line": f.line,
         "message": f.message,
         "object": ref,
         "path": f.path_text,
         "pathSegments": list(f.path),
-        "document": f.document,
-        "hint": f.hint,
+        "rule": f.name,
+        "severity": str(f.severity),
     }
+
+
+_ONE_LINE = json.JSONEncoder(ensure_ascii=False)
+"""One finding per line, made once: `json.dumps` with options builds an encoder per call. Its
+keys come sorted from `finding_dict`; a test holds the output to `sort_keys=True`'s."""
 
 
 def report_dict(result: CheckResult) -> dict[str, Any]:
@@ -68,7 +74,7 @@ def render(result: CheckResult, options: ReportOptions) -> str:
         return json.dumps(report, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     findings = report.pop("findings")
     rest = json.dumps(report, indent=2, sort_keys=True, ensure_ascii=False)
-    lines = [json.dumps(f, sort_keys=True, ensure_ascii=False) for f in findings]
+    lines = [_ONE_LINE.encode(f) for f in findings]
     block = "[\n    " + ",\n    ".join(lines) + "\n  ]" if lines else "[]"
     # "findings" sorts before every other top-level key, so it opens the object
     return '{\n  "findings": ' + block + ",\n" + rest[2:] + "\n"

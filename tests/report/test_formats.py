@@ -144,3 +144,15 @@ def test_cli_writes_each_format(fmt, kubelint_main):
     code, out, err = kubelint_main(["check", "-o", fmt, str(MISTAKES)])
     assert code == 1
     assert out and not err
+
+
+@pytest.mark.parametrize("which", ["mistakes", "corpus_result"])
+def test_json_report_is_the_sorted_dump_one_finding_per_line(which, request):
+    result = request.getfixturevalue(which)
+    text = render("json", result)
+    report = json.loads(text)
+    lines = text.splitlines()
+    assert lines[0] == "{" and lines[1] == '  "findings": ['
+    dumped = [json.dumps(f, sort_keys=True, ensure_ascii=False) for f in report["findings"]]
+    assert [line.strip().rstrip(",") for line in lines[2 : 2 + len(dumped)]] == dumped
+    assert [f["line"] for f in report["findings"]] == [f.line for f in result.findings]
