@@ -46,7 +46,7 @@ def param(obj: Any, rule: str, key: str) -> Any:
     default. A wrong value raises ValueError, reported by the runner as the rule's error;
     configuration loading can reject it earlier with `option_problem`."""
     configured = obj.settings.params.get(rule)
-    if not isinstance(configured, Mapping) or key not in configured:
+    if configured is None or not isinstance(configured, Mapping) or key not in configured:
         return OPTIONS[rule][key]
     problem = option_problem(rule, key, configured[key])
     if problem:

@@ -3,7 +3,8 @@ capabilities, images, rule parameters, and builders for the rules' documentation
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import functools
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, NamedTuple
 
 import yaml
@@ -34,22 +35,53 @@ class Setting(NamedTuple):
     path: JsonPath | None
 
 
-def _mapping(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
+UNSET = Setting(None, None)
 
 
 def security_setting(obj: ObjectView, container: Container, field: str) -> Setting:
     """The effective value of a securityContext field for a container: its own, else (for
-    fields PodSecurityContext also has) the pod's."""
-    own = _mapping(container.body.get("securityContext"))
-    if own.get(field) is not None:
+    fields PodSecurityContext also has) the pod's. Cheap when nothing is set: rules call it
+    for every container."""
+    own = container.body.get("securityContext")
+    if isinstance(own, dict) and own.get(field) is not None:
         return Setting(own[field], (*container.path, "securityContext", field))
-    template = obj.template
-    if field in POD_AND_CONTAINER_FIELDS and template is not None:
-        pod = _mapping(template.spec.get("securityContext"))
-        if pod.get(field) is not None:
+    if field in POD_AND_CONTAINER_FIELDS:
+        template = obj.template
+        pod = template.spec.get("securityContext") if template is not None else None
+        if isinstance(pod, dict) and pod.get(field) is not None:
             return Setting(pod[field], (*template.spec_path, "securityContext", field))
-    return Setting(None, None)
+    return UNSET
+
+
+def effective_settings(obj: ObjectView, field: str) -> list[tuple[Container, Setting]]:
+    """(container, effective setting) for each container, ephemeral ones included, where
+    `field` is set: by the container, else (for fields PodSecurityContext also has) the pod."""
+    template = obj.template
+    if template is None:
+        return []
+    inherited = UNSET
+    if field in POD_AND_CONTAINER_FIELDS:
+        pod = template.spec.get("securityContext")
+        if isinstance(pod, dict) and pod.get(field) is not None:
+            inherited = Setting(pod[field], (*template.spec_path, "securityContext", field))
+    found = []
+    for c in obj.containers(ephemeral=True):
+        own = c.body.get("securityContext")
+        if isinstance(own, dict) and own.get(field) is not None:
+            found.append((c, Setting(own[field], (*c.path, "securityContext", field))))
+        elif inherited.path is not None:
+            found.append((c, inherited))
+    return found
+
+
+def own_setting(container: Container, field: str) -> Any:
+    """A container's own securityContext value (no inheritance from the pod), or None."""
+    context = container.body.get("securityContext")
+    return context.get(field) if isinstance(context, dict) else None
+
+
+def own_path(container: Container, field: str) -> JsonPath:
+    return (*container.path, "securityContext", field)
 
 
 def is_windows(obj: ObjectView) -> bool:
@@ -57,14 +89,14 @@ def is_windows(obj: ObjectView) -> bool:
     readOnlyRootFilesystem) do not apply and the apiserver forbids them."""
     template = obj.template
     os_ = template.spec.get("os") if template is not None else None
-    return isinstance(os_, Mapping) and os_.get("name") == "windows"
+    return isinstance(os_, dict) and os_.get("name") == "windows"
 
 
 def capabilities(container: Container, which: str) -> list[tuple[int, str]]:
     """(index, upper-cased name without CAP_) of securityContext.capabilities.add|drop."""
-    caps = _mapping(_mapping(container.body.get("securityContext")).get("capabilities"))
-    items = caps.get(which)
-    if not isinstance(items, list):
+    caps = own_setting(container, "capabilities")
+    items = caps.get(which) if isinstance(caps, dict) else None
+    if not items or not isinstance(items, list):
         return []
     return [
         (i, item.upper().removeprefix("CAP_"))
@@ -78,10 +110,22 @@ def capability_path(container: Container, which: str, index: int | None = None) 
     return path if index is None else (*path, index)
 
 
+_KIND_LABELS = {"initContainers": "init container", "ephemeralContainers": "ephemeral container"}
+
+
 def label(container: Container) -> str:
     """How messages name a container: `init container "setup"`, `container "web"`."""
-    kind = {"initContainers": "init container", "ephemeralContainers": "ephemeral container"}
-    return f'{kind.get(container.kind, "container")} "{container.name}"'
+    return f'{_KIND_LABELS.get(container.kind, "container")} "{container.name}"'
+
+
+@functools.lru_cache(maxsize=64)
+def _frozen(values: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(values)
+
+
+def as_set(values: Iterable[str]) -> frozenset[str]:
+    """A configured list of strings as a set (memoised: it is the same for every object)."""
+    return _frozen(tuple(values))
 
 
 # -- images ---------------------------------------------------------------------------------
@@ -92,6 +136,7 @@ class Image(NamedTuple):
     digest: str
 
 
+@functools.lru_cache(maxsize=8192)  # image references repeat across workloads
 def parse_image(ref: str) -> Image:
     """Split an image reference as the container runtime reads it."""
     name, _, digest = ref.partition("@")

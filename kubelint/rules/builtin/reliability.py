@@ -129,8 +129,11 @@ def identical_probes(obj: ObjectView) -> Iterator[Violation]:
         )
     handler_only = compare == "handler"
     for c in _serving(obj):
-        live, ready = c.body.get("livenessProbe"), c.body.get("readinessProbe")
-        if not (isinstance(live, Mapping) and isinstance(ready, Mapping)):
+        live = c.body.get("livenessProbe")
+        if live is None:
+            continue
+        ready = c.body.get("readinessProbe")
+        if not (isinstance(live, dict) and isinstance(ready, dict)):
             continue
         same = _handler(live) == _handler(ready) if handler_only else dict(live) == dict(ready)
         if same:
@@ -212,9 +215,13 @@ def _unavailable(value: Any, replicas: int) -> int | None:
 def rollout_unavailable_all(obj: ObjectView) -> Iterator[Violation]:
     """A single replica is always unavailable during a `maxUnavailable: 1` rollout; that is
     single-replica's concern, so only "100%" or two or more replicas are reported here."""
-    value = obj.get("spec", "strategy", "rollingUpdate", "maxUnavailable")
+    strategy = obj.spec.get("strategy")
+    rolling = strategy.get("rollingUpdate") if isinstance(strategy, dict) else None
+    value = rolling.get("maxUnavailable") if isinstance(rolling, dict) else None
+    if value is None:
+        return
     replicas = _replicas(obj)
-    if value is None or not isinstance(replicas, int) or replicas < 1:
+    if not isinstance(replicas, int) or replicas < 1:
         return
     if value == "100%" or (replicas >= 2 and (_unavailable(value, replicas) or 0) >= replicas):
         path = ("spec", "strategy", "rollingUpdate", "maxUnavailable")
@@ -335,9 +342,11 @@ def zero_grace(obj: ObjectView) -> Iterator[Violation]:
 def duplicate_env(obj: ObjectView) -> Iterator[Violation]:
     for c in obj.containers(ephemeral=True):
         env = c.body.get("env")
+        if not isinstance(env, list) or len(env) < 2:
+            continue
         first: dict[str, int] = {}
-        for i, var in enumerate(env if isinstance(env, list) else ()):
-            name = var.get("name") if isinstance(var, Mapping) else None
+        for i, var in enumerate(env):
+            name = var.get("name") if isinstance(var, dict) else None
             if not isinstance(name, str):
                 continue
             if name in first:

@@ -21,8 +21,8 @@ from kubelint.rules.engine import POD_TEMPLATES, ObjectView, Violation, object_r
 
 def _section(container: Container, section: str) -> Mapping[str, Any]:
     resources = container.body.get("resources")
-    values = resources.get(section) if isinstance(resources, Mapping) else None
-    return values if isinstance(values, Mapping) else {}
+    values = resources.get(section) if isinstance(resources, dict) else None
+    return values if isinstance(values, dict) else {}
 
 
 def _missing(obj: ObjectView, resource: str, section: str) -> Iterator[Violation]:
@@ -212,11 +212,12 @@ def storage_limit(obj: ObjectView) -> Iterator[Violation]:
 )
 def zero_request(obj: ObjectView) -> Iterator[Violation]:
     for c in obj.containers():
-        for resource, value in sorted(_section(c, "requests").items(), key=lambda kv: str(kv[0])):
-            if resource not in ("cpu", "memory"):
+        requests = _section(c, "requests")
+        for resource in ("cpu", "memory"):  # the order sorting by name gave
+            if resource not in requests:
                 continue
             try:
-                zero = parse_quantity(value) == 0
+                zero = parse_quantity(requests[resource]) == 0
             except QuantityError:
                 continue  # validation reports malformed quantities
             if zero:

@@ -2,12 +2,14 @@
 
 A container inherits runAsUser, runAsGroup, runAsNonRoot, seccompProfile, appArmorProfile and
 windowsOptions from the pod's securityContext unless it sets its own; the rules read the
-effective value (see `_pod.security_setting`) and point at the place that decides it.
+effective value (see `_pod.security_setting`, `_pod.effective_settings`) and point at the place
+that decides it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import functools
+from collections.abc import Iterator
 from typing import Any
 
 from kubelint.k8s.podspec import Container
@@ -15,21 +17,17 @@ from kubelint.model import JsonPath, Severity
 from kubelint.rules.builtin._pod import (
     capabilities,
     capability_path,
+    effective_settings,
     example_pod,
     is_windows,
     label,
     options,
+    own_path,
+    own_setting,
     param,
     security_setting,
 )
 from kubelint.rules.engine import POD_TEMPLATES, ObjectView, Violation, object_rule
-
-
-def _own(container: Container, field: str) -> tuple[Any, JsonPath]:
-    """A container's own securityContext value (no inheritance) and its path."""
-    context = container.body.get("securityContext")
-    value = context.get(field) if isinstance(context, Mapping) else None
-    return value, (*container.path, "securityContext", field)
 
 
 def _uid(value: Any) -> int | None:
@@ -61,9 +59,8 @@ def _uid(value: Any) -> int | None:
 )
 def privileged_container(obj: ObjectView) -> Iterator[Violation]:
     for c in obj.containers(ephemeral=True):
-        value, path = _own(c, "privileged")
-        if value is True:
-            yield Violation(path, f"{label(c)} runs privileged")
+        if own_setting(c, "privileged") is True:
+            yield Violation(own_path(c, "privileged"), f"{label(c)} runs privileged")
 
 
 options("privilege-escalation-allowed", require_false=False)
@@ -98,8 +95,9 @@ def privilege_escalation(obj: ObjectView) -> Iterator[Violation]:
     (the Pod Security Standards' restricted profile)."""
     strict = param(obj, "privilege-escalation-allowed", "require-false")
     for c in obj.containers(ephemeral=True):
-        value, path = _own(c, "allowPrivilegeEscalation")
+        value = own_setting(c, "allowPrivilegeEscalation")
         if value is True:
+            path = own_path(c, "allowPrivilegeEscalation")
             yield Violation(path, f"{label(c)} allows privilege escalation")
         elif strict and value is None:
             yield Violation(
@@ -158,9 +156,8 @@ def run_as_root(obj: ObjectView) -> Iterator[Violation]:
     kinds=POD_TEMPLATES,
 )
 def run_as_uid_zero(obj: ObjectView) -> Iterator[Violation]:
-    for c in obj.containers(ephemeral=True):
-        user = security_setting(obj, c, "runAsUser")
-        if _uid(user.value) != 0 or user.path is None:
+    for c, user in effective_settings(obj, "runAsUser"):
+        if _uid(user.value) != 0:
             continue
         if security_setting(obj, c, "runAsNonRoot").value is True:
             message = f"{label(c)} sets runAsUser 0 and runAsNonRoot: the kubelet will not start it"
@@ -198,9 +195,9 @@ def writable_root(obj: ObjectView) -> Iterator[Violation]:
     if is_windows(obj):
         return
     for c in obj.containers(init=True):
-        value, path = _own(c, "readOnlyRootFilesystem")
+        value = own_setting(c, "readOnlyRootFilesystem")
         if value is not True:
-            where = path if value is not None else c.path
+            where = own_path(c, "readOnlyRootFilesystem") if value is not None else c.path
             yield Violation(where, f"{label(c)} has a writable root filesystem")
 
 
@@ -218,6 +215,12 @@ DANGEROUS_CAPABILITIES = (
 
 
 options("dangerous-capability", forbidden=DANGEROUS_CAPABILITIES)
+
+
+@functools.lru_cache(maxsize=64)  # the configured list, the same for every object
+def _upper(names: tuple[str, ...]) -> frozenset[str]:
+    """Configured names as `capabilities()` spells them: upper case, without CAP_."""
+    return frozenset(str(n).upper().removeprefix("CAP_") for n in names)
 
 
 @object_rule(
@@ -242,7 +245,7 @@ options("dangerous-capability", forbidden=DANGEROUS_CAPABILITIES)
 )
 def dangerous_capability(obj: ObjectView) -> Iterator[Violation]:
     """Option `forbidden`: the list of capability names (default above)."""
-    forbidden = {str(n).upper() for n in param(obj, "dangerous-capability", "forbidden")}
+    forbidden = _upper(tuple(param(obj, "dangerous-capability", "forbidden")))
     for c in obj.containers(ephemeral=True):
         for i, cap in capabilities(c, "add"):
             if cap in forbidden:
@@ -280,7 +283,7 @@ def net_raw(obj: ObjectView) -> Iterator[Violation]:
 
 
 def _privileged(container: Container) -> bool:
-    return _own(container, "privileged")[0] is True
+    return own_setting(container, "privileged") is True
 
 
 @object_rule(
@@ -315,11 +318,10 @@ def _unconfined(obj: ObjectView, field: str, what: str) -> Iterator[Violation]:
     """Profiles of type Unconfined, once per place they are set (a pod-level profile applies
     to every container but is reported once)."""
     reported: set[JsonPath] = set()
-    for c in obj.containers(ephemeral=True):
-        profile = security_setting(obj, c, field)
-        if not isinstance(profile.value, Mapping) or profile.value.get("type") != "Unconfined":
+    for c, profile in effective_settings(obj, field):
+        if not isinstance(profile.value, dict) or profile.value.get("type") != "Unconfined":
             continue
-        if profile.path is not None and profile.path not in reported:
+        if profile.path not in reported:
             reported.add(profile.path)
             yield Violation((*profile.path, "type"), f"{label(c)} runs without {what}")
 
@@ -386,9 +388,8 @@ def seccomp_missing(obj: ObjectView) -> Iterator[Violation]:
 )
 def unmasked_proc(obj: ObjectView) -> Iterator[Violation]:
     for c in obj.containers(ephemeral=True):
-        value, path = _own(c, "procMount")
-        if value == "Unmasked":
-            yield Violation(path, f"{label(c)} mounts /proc unmasked")
+        if own_setting(c, "procMount") == "Unmasked":
+            yield Violation(own_path(c, "procMount"), f"{label(c)} mounts /proc unmasked")
 
 
 @object_rule(
@@ -412,8 +413,10 @@ def apparmor_unconfined(obj: ObjectView) -> Iterator[Violation]:
         return
     yield from _unconfined(obj, "appArmorProfile", "AppArmor")
     annotations = template.metadata.get("annotations")
+    if not annotations or not isinstance(annotations, dict):
+        return
     prefix = "container.apparmor.security.beta.kubernetes.io/"
-    for key, value in annotations.items() if isinstance(annotations, Mapping) else ():
+    for key, value in annotations.items():
         if isinstance(key, str) and key.startswith(prefix) and value == "unconfined":
             path = (*template.path, "metadata", "annotations", key)
             yield Violation(path, f'container "{key[len(prefix) :]}" runs without AppArmor')
@@ -438,9 +441,8 @@ def apparmor_unconfined(obj: ObjectView) -> Iterator[Violation]:
     kinds=POD_TEMPLATES,
 )
 def windows_host_process(obj: ObjectView) -> Iterator[Violation]:
-    for c in obj.containers(ephemeral=True):
-        windows = security_setting(obj, c, "windowsOptions")
-        if isinstance(windows.value, Mapping) and windows.value.get("hostProcess") is True:
+    for c, windows in effective_settings(obj, "windowsOptions"):
+        if isinstance(windows.value, dict) and windows.value.get("hostProcess") is True:
             yield Violation((*windows.path, "hostProcess"), f"{label(c)} is a HostProcess")
 
 
@@ -466,9 +468,8 @@ SELINUX_TYPES = ("container_t", "container_init_t", "container_kvm_t", "containe
 )
 def selinux_options(obj: ObjectView) -> Iterator[Violation]:
     reported: set[JsonPath] = set()
-    for c in obj.containers(ephemeral=True):
-        selinux = security_setting(obj, c, "seLinuxOptions")
-        if not isinstance(selinux.value, Mapping) or selinux.path in reported:
+    for c, selinux in effective_settings(obj, "seLinuxOptions"):
+        if not isinstance(selinux.value, dict) or selinux.path in reported:
             continue
         reported.add(selinux.path)
         kind = selinux.value.get("type")

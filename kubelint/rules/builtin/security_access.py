@@ -3,12 +3,13 @@ variables, service account tokens, image registries."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from kubelint.k8s.podspec import Container
-from kubelint.model import JsonPath, Severity
+from kubelint.model import Severity
 from kubelint.rules.builtin._pod import example_pod, images, label, options, param, parse_image
 from kubelint.rules.engine import POD_TEMPLATES, ObjectView, Violation, object_rule
 
@@ -22,20 +23,26 @@ NOT_A_SECRET = re.compile(
 """Names that hold a reference to a secret (…_PASSWORD_FILE, …_TOKEN_URL), not a secret."""
 
 
-def env_vars(obj: ObjectView) -> Iterator[tuple[Container, JsonPath, Mapping[str, Any]]]:
+def env_vars(obj: ObjectView) -> Iterator[tuple[Container, int, Mapping[str, Any]]]:
+    """(container, index, variable) of every `env` entry; rules build paths when they report."""
     for c in obj.containers(ephemeral=True):
         env = c.body.get("env")
-        for i, var in enumerate(env if isinstance(env, list) else ()):
-            if isinstance(var, Mapping):
-                yield c, (*c.path, "env", i), var
+        if env and isinstance(env, list):
+            for i, var in enumerate(env):
+                if isinstance(var, dict):
+                    yield c, i, var
+
+
+@functools.lru_cache(maxsize=8192)  # variable names repeat across workloads
+def secret_name(name: str) -> bool:
+    """A variable name that says it holds a credential (not a reference to one)."""
+    upper = name.upper().replace("-", "_").replace(".", "_")
+    return bool(SECRET_NAME.search(upper)) and not NOT_A_SECRET.search(upper)
 
 
 def looks_like_secret(name: str, value: Any) -> bool:
     """A literal value in a variable whose name says it holds a credential."""
-    if not isinstance(value, str) or not value.strip():
-        return False
-    upper = name.upper().replace("-", "_").replace(".", "_")
-    if not SECRET_NAME.search(upper) or NOT_A_SECRET.search(upper):
+    if not secret_name(name) or not isinstance(value, str) or not value.strip():
         return False
     text = value.strip()
     reference = re.fullmatch(r"\$\([A-Za-z_][A-Za-z0-9_]*\)", text)  # $(OTHER_VAR)
@@ -73,11 +80,14 @@ def looks_like_secret(name: str, value: Any) -> bool:
     kinds=POD_TEMPLATES,
 )
 def secret_in_env(obj: ObjectView) -> Iterator[Violation]:
-    for c, path, var in env_vars(obj):
+    for c, i, var in env_vars(obj):
+        value = var.get("value")
+        if value is None:
+            continue  # the common valueFrom or empty variable
         name = var.get("name")
-        if isinstance(name, str) and looks_like_secret(name, var.get("value")):
+        if isinstance(name, str) and looks_like_secret(name, value):
             yield Violation(
-                (*path, "value"),
+                (*c.path, "env", i, "value"),
                 f"{label(c)} sets {name} to a literal value",
                 hint="use valueFrom.secretKeyRef",
             )
@@ -109,11 +119,12 @@ def secret_in_env(obj: ObjectView) -> Iterator[Violation]:
     peers={"kube-linter": "read-secret-from-env-var", "checkov": "CKV_K8S_35"},
 )
 def secret_as_env(obj: ObjectView) -> Iterator[Violation]:
-    for c, path, var in env_vars(obj):
+    for c, i, var in env_vars(obj):
         source = var.get("valueFrom")
         if isinstance(source, Mapping) and isinstance(source.get("secretKeyRef"), Mapping):
             yield Violation(
-                (*path, "valueFrom"), f"{label(c)} reads a Secret into {var.get('name')}"
+                (*c.path, "env", i, "valueFrom"),
+                f"{label(c)} reads a Secret into {var.get('name')}",
             )
     for c in obj.containers(ephemeral=True):
         sources = c.body.get("envFrom")

@@ -3,8 +3,9 @@ hostPath volumes, host ports, sysctls."""
 
 from __future__ import annotations
 
+import functools
 import posixpath
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from kubelint.k8s.podspec import Container, PodTemplate
@@ -13,10 +14,11 @@ from kubelint.rules.builtin._pod import example_pod, label, options, param
 from kubelint.rules.engine import POD_TEMPLATES, ObjectView, Violation, object_rule
 
 
-def _host_namespace(obj: ObjectView, field: str, what: str) -> Iterator[Violation]:
+def _host_namespace(obj: ObjectView, field: str, what: str) -> Iterable[Violation]:
     template = obj.template
     if template is not None and template.spec.get(field) is True:
-        yield Violation((*template.spec_path, field), f"pod shares the host's {what}")
+        return (Violation((*template.spec_path, field), f"pod shares the host's {what}"),)
+    return ()
 
 
 @object_rule(
@@ -36,8 +38,8 @@ def _host_namespace(obj: ObjectView, field: str, what: str) -> Iterator[Violatio
     peers={"kube-linter": "host-network", "polaris": "hostNetworkSet", "checkov": "CKV_K8S_19"},
     kinds=POD_TEMPLATES,
 )
-def host_network(obj: ObjectView) -> Iterator[Violation]:
-    yield from _host_namespace(obj, "hostNetwork", "network namespace")
+def host_network(obj: ObjectView) -> Iterable[Violation]:
+    return _host_namespace(obj, "hostNetwork", "network namespace")
 
 
 @object_rule(
@@ -56,8 +58,8 @@ def host_network(obj: ObjectView) -> Iterator[Violation]:
     peers={"kube-linter": "host-pid", "polaris": "hostPIDSet", "checkov": "CKV_K8S_17"},
     kinds=POD_TEMPLATES,
 )
-def host_pid(obj: ObjectView) -> Iterator[Violation]:
-    yield from _host_namespace(obj, "hostPID", "process namespace")
+def host_pid(obj: ObjectView) -> Iterable[Violation]:
+    return _host_namespace(obj, "hostPID", "process namespace")
 
 
 @object_rule(
@@ -76,20 +78,32 @@ def host_pid(obj: ObjectView) -> Iterator[Violation]:
     peers={"kube-linter": "host-ipc", "polaris": "hostIPCSet", "checkov": "CKV_K8S_18"},
     kinds=POD_TEMPLATES,
 )
-def host_ipc(obj: ObjectView) -> Iterator[Violation]:
-    yield from _host_namespace(obj, "hostIPC", "IPC namespace")
+def host_ipc(obj: ObjectView) -> Iterable[Violation]:
+    return _host_namespace(obj, "hostIPC", "IPC namespace")
 
 
 def host_paths(template: PodTemplate) -> Iterator[tuple[JsonPath, str, str]]:
     """(path to hostPath.path, volume name, normalised host path) for each hostPath volume."""
     volumes = template.spec.get("volumes")
-    for i, volume in enumerate(volumes if isinstance(volumes, list) else ()):
-        host = volume.get("hostPath") if isinstance(volume, Mapping) else None
-        path = host.get("path") if isinstance(host, Mapping) else None
+    if not volumes or not isinstance(volumes, list):
+        return
+    for i, volume in enumerate(volumes):
+        host = volume.get("hostPath") if isinstance(volume, dict) else None
+        path = host.get("path") if isinstance(host, dict) else None
         if isinstance(path, str) and path:
-            normal = posixpath.normpath(path) if path.startswith("/") else path
             where = (*template.spec_path, "volumes", i, "hostPath", "path")
-            yield where, str(volume.get("name", "")), "/" if normal == "//" else normal
+            yield where, str(volume.get("name", "")), normal_path(path)
+
+
+def normal_path(path: str) -> str:
+    """/var/run/../run/ → /var/run (absolute paths only; // stays /)."""
+    normal = posixpath.normpath(path) if path.startswith("/") else path
+    return "/" if normal == "//" else normal
+
+
+@functools.lru_cache(maxsize=64)  # the configured list, the same for every object
+def _normal_paths(paths: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(normal_path(str(p)) for p in paths if str(p))
 
 
 @object_rule(
@@ -190,7 +204,7 @@ options("sensitive-host-path", paths=SENSITIVE_HOST_PATHS)
 )
 def sensitive_host_path(obj: ObjectView) -> Iterator[Violation]:
     """Option `paths`: the directories (exact matches after normalisation)."""
-    sensitive = set(param(obj, "sensitive-host-path", "paths"))
+    sensitive = _normal_paths(tuple(param(obj, "sensitive-host-path", "paths")))
     template = obj.template
     for where, name, path in host_paths(template) if template is not None else ():
         if path in sensitive:
@@ -237,12 +251,23 @@ def writable_host_mount(obj: ObjectView) -> Iterator[Violation]:
                 )
 
 
-def _ports(obj: ObjectView) -> Iterator[tuple[Container, JsonPath, Mapping[str, Any]]]:
+def _ports(obj: ObjectView) -> Iterator[tuple[Container, int, Mapping[str, Any]]]:
+    """(container, index, port) of every port; rules build the path when they report."""
     for c in obj.containers():
         ports = c.body.get("ports")
-        for i, port in enumerate(ports if isinstance(ports, list) else ()):
-            if isinstance(port, Mapping):
-                yield c, (*c.path, "ports", i), port
+        if ports and isinstance(ports, list):
+            for i, port in enumerate(ports):
+                if isinstance(port, dict):
+                    yield c, i, port
+
+
+def _host_network(obj: ObjectView) -> bool:
+    template = obj.template
+    return template is not None and template.spec.get("hostNetwork") is True
+
+
+def _port_path(c: Container, index: int, field: str) -> JsonPath:
+    return (*c.path, "ports", index, field)
 
 
 @object_rule(
@@ -263,13 +288,12 @@ def _ports(obj: ObjectView) -> Iterator[tuple[Container, JsonPath, Mapping[str, 
     kinds=POD_TEMPLATES,
 )
 def host_port(obj: ObjectView) -> Iterator[Violation]:
-    template = obj.template
-    if template is None or template.spec.get("hostNetwork") is True:
-        return  # with hostNetwork every port is a host port: host-network reports it
-    for c, path, port in _ports(obj):
+    for c, i, port in _ports(obj):
         value = port.get("hostPort")
         if isinstance(value, int) and not isinstance(value, bool) and value > 0:
-            yield Violation((*path, "hostPort"), f"{label(c)} binds host port {value}")
+            if _host_network(obj):
+                return  # with hostNetwork every port is a host port: host-network reports it
+            yield Violation(_port_path(c, i, "hostPort"), f"{label(c)} binds host port {value}")
 
 
 @object_rule(
@@ -289,9 +313,10 @@ def host_port(obj: ObjectView) -> Iterator[Violation]:
     kinds=POD_TEMPLATES,
 )
 def ssh_port(obj: ObjectView) -> Iterator[Violation]:
-    for c, path, port in _ports(obj):
+    for c, i, port in _ports(obj):
         if port.get("containerPort") == 22 and port.get("protocol", "TCP") == "TCP":
-            yield Violation((*path, "containerPort"), f"{label(c)} exposes SSH port 22")
+            path = _port_path(c, i, "containerPort")
+            yield Violation(path, f"{label(c)} exposes SSH port 22")
 
 
 @object_rule(
@@ -311,10 +336,11 @@ def ssh_port(obj: ObjectView) -> Iterator[Violation]:
     peers={"kube-linter": "privileged-ports"},
 )
 def privileged_port(obj: ObjectView) -> Iterator[Violation]:
-    for c, path, port in _ports(obj):
+    for c, i, port in _ports(obj):
         value = port.get("containerPort")
         if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 1024:
-            yield Violation((*path, "containerPort"), f"{label(c)} listens on port {value}")
+            path = _port_path(c, i, "containerPort")
+            yield Violation(path, f"{label(c)} listens on port {value}")
 
 
 SAFE_SYSCTLS = frozenset(
@@ -358,7 +384,7 @@ SAFE_SYSCTLS = frozenset(
 def unsafe_sysctl(obj: ObjectView) -> Iterator[Violation]:
     template = obj.template
     context = template.spec.get("securityContext") if template is not None else None
-    sysctls = context.get("sysctls") if isinstance(context, Mapping) else None
+    sysctls = context.get("sysctls") if isinstance(context, dict) else None
     for i, item in enumerate(sysctls if isinstance(sysctls, list) else ()):
         name = item.get("name") if isinstance(item, Mapping) else None
         if isinstance(name, str) and name.replace("/", ".") not in SAFE_SYSCTLS:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from policy_harness import BY_NAME, with_params
 
@@ -39,3 +41,25 @@ def test_a_wrong_option_value_is_reported_on_the_rule_not_raised():
     [finding] = lint_texts({"x.yaml": rule.failing}, make_plan([rule], settings))
     assert finding.name == "rule-error"
     assert "params: dangerous-capability.forbidden must be a list of strings" in finding.message
+
+
+def test_configured_names_are_read_as_the_rule_reads_the_manifest():
+    """Capabilities with or without CAP_ and in any case; host paths normalised (/etc/ = /etc)."""
+    caps = BY_NAME["dangerous-capability"]
+    pod = caps.failing.replace("SYS_ADMIN", "cap_net_raw")
+    for spelling in ("CAP_NET_RAW", "net_raw", "NET_RAW"):
+        settings = with_params("dangerous-capability", forbidden=[spelling])
+        found = lint_texts({"x.yaml": pod}, make_plan([caps], settings))
+        assert [f.message for f in found] == ['container "web" adds capability NET_RAW'], spelling
+    host = BY_NAME["sensitive-host-path"]
+    text = host.failing.replace(_host_path(host.failing), "/etc/kubernetes")
+    for spelling in ("/etc/kubernetes/", "/etc//kubernetes", "/etc/./kubernetes"):
+        settings = with_params("sensitive-host-path", paths=[spelling])
+        found = lint_texts({"x.yaml": text}, make_plan([host], settings))
+        assert [f.code for f in found] == ["KL225"], spelling
+
+
+def _host_path(text: str) -> str:
+    match = re.search(r"path: (\S+?)[,}\s]", text)
+    assert match, text
+    return match.group(1)
