@@ -140,7 +140,7 @@ class Document:
         self.ref = ref
         self.base_path = base_path
         self.locator = locator
-        self.wide_ints: bool | None = None  # the loader's note: an int outside int32 (None: unknown)
+        self.wide_ints: bool | None = None  # an int outside int32 in body (None: unknown)
 
     def __repr__(self) -> str:
         return f"Document({self.source}#{self.index}{list(self.base_path) or ''}, {self.ref})"

@@ -5,12 +5,18 @@ applies to."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from types import MappingProxyType
 from typing import Any
 
 from kubelint.k8s.validation import invalid, is_int, is_port_number
 from kubelint.model import JsonPath
-from kubelint.rules.builtin._memo import is_port_name
+from kubelint.rules.builtin._memo import (
+    is_dns1123_label,
+    is_label_value,
+    is_port_name,
+    is_qualified_name,
+)
 from kubelint.rules.engine import WORKLOADS, Violation
 
 POD_CONTROLLERS = WORKLOADS - {
@@ -24,16 +30,81 @@ POD_CONTROLLERS = WORKLOADS - {
 JOBS = frozenset({("batch", "Job"), ("batch", "CronJob")})
 
 
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+
 def mapping(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
+    """The value if it is a mapping, else an empty one (bodies hold plain dicts: `dict` is a
+    much cheaper test than the Mapping ABC)."""
+    return value if isinstance(value, dict) else _EMPTY
 
 
 def items(value: Any) -> Iterator[tuple[int, Mapping[str, Any]]]:
     """(index, mapping) for each mapping in a list; anything else yields nothing."""
     if isinstance(value, list):
         for i, item in enumerate(value):
-            if isinstance(item, Mapping):
+            if isinstance(item, dict):
                 yield i, item
+
+
+_VALID_LIMIT = 8192
+_VALID_KEYS: set[str] = set()
+_VALID_VALUES: set[str] = set()
+
+
+def remembered_valid(check: Callable[[str], Sequence[str]], seen: set[str], text: str) -> bool:
+    """Whether `check(text)` finds no problem; valid strings are remembered in `seen` (a set
+    lookup costs a fraction of the memoised call, and labels repeat)."""
+    if text in seen:
+        return True
+    if check(text):
+        return False
+    if len(seen) < _VALID_LIMIT:
+        seen.add(text)
+    return True
+
+
+def valid_label_key(key: str) -> bool:
+    return remembered_valid(is_qualified_name, _VALID_KEYS, key)
+
+
+def valid_label_value(value: str) -> bool:
+    return remembered_valid(is_label_value, _VALID_VALUES, value)
+
+
+_VALID_DNS_LABELS: set[str] = set()
+
+
+def valid_dns1123_label(name: str) -> bool:
+    return remembered_valid(is_dns1123_label, _VALID_DNS_LABELS, name)
+
+
+def valid_labels(labels: Any) -> bool:
+    """True when `label_violations(path, labels)` would report nothing (the common case)."""
+    if not isinstance(labels, dict):
+        return True
+    for key, value in labels.items():
+        # set lookups first: almost every key and value was seen valid before
+        if key not in _VALID_KEYS:
+            if not isinstance(key, str):
+                continue
+            if not valid_label_key(key):
+                return False
+        if isinstance(value, str) and value not in _VALID_VALUES and not valid_label_value(value):
+            return False
+    return True
+
+
+def label_violations(path: JsonPath, labels: Any) -> Iterator[Violation]:
+    """A label map (labels, matchLabels, nodeSelector) at `path`: string keys are qualified
+    names, string values label values (other types are the schema stage's)."""
+    for key in sorted(k for k in mapping(labels) if isinstance(k, str)):
+        for problem in is_qualified_name(key):
+            yield Violation((*path, key), invalid(key, problem), at_key=True)
+        value = labels[key]
+        if isinstance(value, str):
+            for problem in is_label_value(value):
+                yield Violation((*path, key), invalid(value, problem))
 
 
 def string_items(value: Any) -> Iterator[tuple[str, str]]:
@@ -41,6 +112,18 @@ def string_items(value: Any) -> Iterator[tuple[str, str]]:
     for key, item in mapping(value).items():
         if isinstance(key, str) and isinstance(item, str):
             yield key, item
+
+
+_VALID_PORT_NAMES: set[str] = set()
+
+
+def valid_port(value: Any, allow_name: bool = True) -> bool:
+    """True when `port_violations(path, value, allow_name)` would report nothing."""
+    if is_int(value):
+        return 1 <= value <= 65535
+    if isinstance(value, str) and allow_name:
+        return remembered_valid(is_port_name, _VALID_PORT_NAMES, value)
+    return True
 
 
 def port_violations(path: JsonPath, value: Any, allow_name: bool = True) -> Iterator[Violation]:
@@ -56,6 +139,15 @@ def port_violations(path: JsonPath, value: Any, allow_name: bool = True) -> Iter
 def count_set(body: Mapping[str, Any], keys: tuple[str, ...]) -> list[str]:
     """Which of `keys` are present with a non-null value, in document order."""
     return [key for key in body if key in keys and body[key] is not None]
+
+
+def valid_one_of(body: Mapping[str, Any], keys: frozenset[str], required: bool = True) -> bool:
+    """True when `one_of(path, body, keys, what, required)` would report nothing."""
+    found = 0
+    for key, value in body.items():
+        if value is not None and key in keys:
+            found += 1
+    return found == 1 or (found == 0 and not required)
 
 
 def one_of(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import functools
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from kubelint.k8s.podspec import CONTAINER_LISTS
@@ -16,6 +17,10 @@ from kubelint.rules.builtin._validation import (
     mapping,
     one_of,
     port_violations,
+    remembered_valid,
+    valid_dns1123_label,
+    valid_one_of,
+    valid_port,
 )
 from kubelint.rules.engine import POD_TEMPLATES, ObjectView, Violation, object_rule
 
@@ -46,19 +51,21 @@ def invalid_container_name(obj: ObjectView) -> Iterator[Violation]:
     template = obj.template
     for list_name in CONTAINER_LISTS:  # `- null` decodes to a container without a name
         items = template.spec.get(list_name) if template is not None else None
-        for i, item in enumerate(items if isinstance(items, list) else ()):
-            if item is None:
-                yield Violation((*template.spec_path, list_name, i), "name: Required value")
+        if isinstance(items, list) and None in items:
+            for i, item in enumerate(items):
+                if item is None:
+                    yield Violation((*template.spec_path, list_name, i), "name: Required value")
     seen: set[str] = set()
     for container in obj.containers(ephemeral=True):
         name = container.body.get("name")
         if not isinstance(name, str):
             continue
-        path = (*container.path, "name")
-        for problem in is_dns1123_label(name):
-            yield Violation(path, invalid(name, problem))
-        if name in seen:
-            yield Violation(path, f'Duplicate value: "{name}"')
+        if name in seen or not valid_dns1123_label(name):
+            path = (*container.path, "name")
+            for problem in is_dns1123_label(name):
+                yield Violation(path, invalid(name, problem))
+            if name in seen:
+                yield Violation(path, f'Duplicate value: "{name}"')
         seen.add(name)
 
 
@@ -82,16 +89,35 @@ def invalid_container_name(obj: ObjectView) -> Iterator[Violation]:
 def invalid_container_port(obj: ObjectView) -> Iterator[Violation]:
     host_ports: set[str] = set()  # "protocol/hostIP/port", shared by the regular containers
     for container in obj.containers(ephemeral=True):
+        ports = container.body.get("ports")
+        if not ports:
+            continue
         names: set[str] = set()
-        for i, port in items(container.body.get("ports")):
-            path = (*container.path, "ports", i)
-            yield from _port(path, port, names)
+        for i, port in items(ports):
+            if not _valid_port(port, names):
+                yield from _port((*container.path, "ports", i), port, names)
             host = port.get("hostPort")
             if container.kind == "containers" and is_int(host) and host != 0:
                 key = f"{port.get('protocol') or 'TCP'}/{port.get('hostIP') or ''}/{host}"
                 if key in host_ports:
-                    yield Violation((*path, "hostPort"), f'Duplicate value: "{key}"')
+                    path = (*container.path, "ports", i, "hostPort")
+                    yield Violation(path, f'Duplicate value: "{key}"')
                 host_ports.add(key)
+
+
+def _valid_port(port: Mapping[str, Any], names: set[str]) -> bool:
+    """True when `_port` would report nothing (the common case); records the port's name."""
+    name = port.get("name")
+    if isinstance(name, str) and (name in names or not valid_port(name)):
+        return False
+    if not valid_port(port.get("containerPort"), allow_name=False):
+        return False
+    host = port.get("hostPort")
+    if is_int(host) and host != 0 and not valid_port(host, allow_name=False):
+        return False
+    if isinstance(name, str):
+        names.add(name)
+    return True
 
 
 def _port(path: JsonPath, port: Mapping[str, Any], names: set[str]) -> Iterator[Violation]:
@@ -126,19 +152,21 @@ def _port(path: JsonPath, port: Mapping[str, Any], names: set[str]) -> Iterator[
 )
 def duplicate_container_port(obj: ObjectView) -> Iterator[Violation]:
     for container in obj.containers(ephemeral=True):
+        ports = container.body.get("ports")
+        if not isinstance(ports, list) or len(ports) < 2:
+            continue
         seen: dict[tuple[int, str], int] = {}
-        for i, port in items(container.body.get("ports")):
+        for i, port in items(ports):
             number, protocol = port.get("containerPort"), port.get("protocol") or "TCP"
             if not is_int(number) or not isinstance(protocol, str):
                 continue
-            if (number, protocol) in seen:
-                first = seen[(number, protocol)]
+            first = seen.setdefault((number, protocol), i)
+            if first != i:
                 yield Violation(
                     (*container.path, "ports", i),
                     f"duplicate port definition {number}/{protocol} "
                     f"(already declared at ports[{first}])",
                 )
-            seen.setdefault((number, protocol), i)
 
 
 _HANDLERS = ("exec", "httpGet", "tcpSocket", "grpc")
@@ -150,6 +178,8 @@ _PROBE_COUNTS = (
     "failureThreshold",
 )
 _LIFECYCLE_HANDLERS = ("exec", "httpGet", "tcpSocket", "sleep")
+_HANDLER_SET, _LIFECYCLE_HANDLER_SET = frozenset(_HANDLERS), frozenset(_LIFECYCLE_HANDLERS)
+_PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
 
 
 @object_rule(
@@ -171,28 +201,56 @@ _LIFECYCLE_HANDLERS = ("exec", "httpGet", "tcpSocket", "sleep")
 )
 def invalid_probe(obj: ObjectView) -> Iterator[Violation]:
     for container in obj.containers():
-        for kind in ("livenessProbe", "readinessProbe", "startupProbe"):
-            probe = container.body.get(kind)
-            if not isinstance(probe, Mapping):
-                continue
-            path = (*container.path, kind)
-            yield from one_of(path, probe, _HANDLERS, "handler type")
-            yield from _handler_ports(path, probe)
-            for field in _PROBE_COUNTS:
-                value = probe.get(field)
-                if is_int(value) and value < 0:
-                    message = invalid(value, "must be greater than or equal to 0")
-                    yield Violation((*path, field), message)
-            success = probe.get("successThreshold")
-            if kind != "readinessProbe" and is_int(success) and success != 1:
-                yield Violation((*path, "successThreshold"), invalid(success, "must be 1"))
-        lifecycle = mapping(container.body.get("lifecycle"))
+        body = container.body
+        for kind in _PROBES:
+            probe = body.get(kind)
+            if isinstance(probe, dict) and not _valid_probe(kind, probe):
+                yield from _probe((*container.path, kind), kind, probe)
+        lifecycle = body.get("lifecycle")
+        if not isinstance(lifecycle, dict):
+            continue
         for hook in ("postStart", "preStop"):
             handler = lifecycle.get(hook)
-            if isinstance(handler, Mapping):
+            if isinstance(handler, dict) and not (
+                valid_one_of(handler, _LIFECYCLE_HANDLER_SET) and _valid_handler_ports(handler)
+            ):
                 path = (*container.path, "lifecycle", hook)
                 yield from one_of(path, handler, _LIFECYCLE_HANDLERS, "handler type")
                 yield from _handler_ports(path, handler)
+
+
+def _valid_probe(kind: str, probe: Mapping[str, Any]) -> bool:
+    """True when `_probe` would report nothing (the common case)."""
+    if not valid_one_of(probe, _HANDLER_SET) or not _valid_handler_ports(probe):
+        return False
+    for field in _PROBE_COUNTS:
+        value = probe.get(field)
+        if is_int(value) and value < 0:
+            return False
+    success = probe.get("successThreshold")
+    return kind == "readinessProbe" or not is_int(success) or success == 1
+
+
+def _probe(path: JsonPath, kind: str, probe: Mapping[str, Any]) -> Iterator[Violation]:
+    yield from one_of(path, probe, _HANDLERS, "handler type")
+    yield from _handler_ports(path, probe)
+    for field in _PROBE_COUNTS:
+        value = probe.get(field)
+        if is_int(value) and value < 0:
+            message = invalid(value, "must be greater than or equal to 0")
+            yield Violation((*path, field), message)
+    success = probe.get("successThreshold")
+    if kind != "readinessProbe" and is_int(success) and success != 1:
+        yield Violation((*path, "successThreshold"), invalid(success, "must be 1"))
+
+
+def _valid_handler_ports(handler: Mapping[str, Any]) -> bool:
+    """True when `_handler_ports` would report nothing."""
+    for kind in ("httpGet", "tcpSocket", "grpc"):
+        action = handler.get(kind)
+        if isinstance(action, dict) and not valid_port(action.get("port"), kind != "grpc"):
+            return False
+    return True
 
 
 def _handler_ports(path: JsonPath, handler: Mapping[str, Any]) -> Iterator[Violation]:
@@ -202,6 +260,7 @@ def _handler_ports(path: JsonPath, handler: Mapping[str, Any]) -> Iterator[Viola
 
 
 _ENV_SOURCES = ("fieldRef", "resourceFieldRef", "configMapKeyRef", "secretKeyRef", "fileKeyRef")
+_ENV_SOURCE_SET = frozenset(_ENV_SOURCES)
 
 
 @object_rule(
@@ -222,16 +281,13 @@ _ENV_SOURCES = ("fieldRef", "resourceFieldRef", "configMapKeyRef", "secretKeyRef
     kinds=POD_TEMPLATES,
 )
 def invalid_env(obj: ObjectView) -> Iterator[Violation]:
-    relaxed = version_at_least(obj.settings.kubernetes_version, 1, 32)
+    relaxed = _relaxed_env_names(obj.settings.kubernetes_version)
     for container in obj.containers(ephemeral=True):
-        for i, env in items(container.body.get("env")):
-            path = (*container.path, "env", i)
-            name = env.get("name")
-            if isinstance(name, str):
-                for problem in is_env_var_name(name, relaxed):
-                    yield Violation((*path, "name"), invalid(name, problem))
-            yield from _value_from(path, env)
-        for i, source in items(container.body.get("envFrom")):
+        body = container.body
+        env = body.get("env")
+        if env and not _valid_env(env, relaxed):
+            yield from _env(container.path, env, relaxed)
+        for i, source in items(body.get("envFrom")):
             prefix = source.get("prefix")
             if isinstance(prefix, str) and prefix:
                 for problem in is_env_var_name(prefix, relaxed):
@@ -240,9 +296,53 @@ def invalid_env(obj: ObjectView) -> Iterator[Violation]:
                     )
 
 
+@functools.lru_cache(maxsize=16)
+def _relaxed_env_names(version: str) -> bool:
+    return version_at_least(version, 1, 32)
+
+
+_ENV_NAME_CHECKS: dict[bool, Callable[[str], Sequence[str]]] = {
+    True: lambda name: is_env_var_name(name, True),
+    False: lambda name: is_env_var_name(name, False),
+}
+_VALID_ENV_NAMES: dict[bool, set[str]] = {True: set(), False: set()}  # per `relaxed`
+
+
+def _valid_env(env: Any, relaxed: bool) -> bool:
+    """True when `_env` would report nothing (the common case)."""
+    if not isinstance(env, list):
+        return True
+    check, valid_names = _ENV_NAME_CHECKS[relaxed], _VALID_ENV_NAMES[relaxed]
+    for item in env:
+        if not isinstance(item, dict):
+            continue
+        name = item.get("name")
+        if isinstance(name, str) and not remembered_valid(check, valid_names, name):
+            return False
+        source = item.get("valueFrom")
+        if isinstance(source, dict) and not _valid_value_from(item, source):
+            return False
+    return True
+
+
+def _env(path: JsonPath, env: Any, relaxed: bool) -> Iterator[Violation]:
+    for i, item in items(env):
+        name = item.get("name")
+        if isinstance(name, str):
+            for problem in is_env_var_name(name, relaxed):
+                yield Violation((*path, "env", i, "name"), invalid(name, problem))
+        yield from _value_from((*path, "env", i), item)
+
+
+def _valid_value_from(env: Mapping[str, Any], source: Mapping[str, Any]) -> bool:
+    """True when `_value_from` would report nothing."""
+    value = env.get("value")
+    return not (isinstance(value, str) and value) and valid_one_of(source, _ENV_SOURCE_SET)
+
+
 def _value_from(path: JsonPath, env: Mapping[str, Any]) -> Iterator[Violation]:
     source = env.get("valueFrom")
-    if not isinstance(source, Mapping):
+    if not isinstance(source, dict):
         return
     present = [key for key in _ENV_SOURCES if source.get(key) is not None]
     if not present:

@@ -56,7 +56,7 @@ def _backends(obj: ObjectView) -> Iterator[tuple[JsonPath, Any]]:
 )
 def invalid_ingress_backend(obj: ObjectView) -> Iterator[Violation]:
     for path, backend in _backends(obj):
-        if isinstance(backend, Mapping):
+        if isinstance(backend, dict):
             yield from _backend(path, backend)
     for i, rule in items(obj.spec.get("rules")):
         host = rule.get("host")
@@ -77,7 +77,7 @@ def _backend(path: JsonPath, backend: Mapping[str, Any]) -> Iterator[Violation]:
         yield Violation(path, "cannot set both service and resource backends", at_key=True)
     elif service is None and resource is None:
         yield Violation(path, "resource or service backend is required", at_key=True)
-    if not isinstance(service, Mapping):
+    if not isinstance(service, dict):
         return
     name = service.get("name")
     if isinstance(name, str):

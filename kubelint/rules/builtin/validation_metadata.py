@@ -5,17 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
-from kubelint.k8s.validation import TOTAL_ANNOTATION_SIZE, invalid
-from kubelint.model import JsonPath, Severity
-from kubelint.rules.builtin._memo import (
+from kubelint.k8s.validation import (
+    TOTAL_ANNOTATION_SIZE,
+    invalid,
     is_dns1035_label,
     is_dns1123_label,
     is_dns1123_subdomain,
-    is_label_value,
     is_path_segment_name,
-    is_qualified_name,
 )
-from kubelint.rules.builtin._validation import mapping
+from kubelint.model import JsonPath, Severity
+from kubelint.rules.builtin._memo import is_dns1123_label as memo_dns1123_label
+from kubelint.rules.builtin._memo import is_qualified_name
+from kubelint.rules.builtin._validation import label_violations, remembered_valid, valid_labels
 from kubelint.rules.engine import ObjectView, Violation, object_rule
 
 NameCheck = Callable[[str], Sequence[str]]
@@ -32,13 +33,16 @@ NAME_FORMATS: dict[tuple[str, str], NameCheck] = {
         for k in ("FlowSchema", "PriorityLevelConfiguration")
     },
 }
-"""Kinds whose names are not DNS-1123 subdomains (the default for every other kind)."""
+"""Kinds whose names are not DNS-1123 subdomains (the default for every other kind). Names
+seldom repeat: the checks are not memoised, but names found valid are remembered."""
+_VALID_NAMES: dict[NameCheck, set[str]] = {
+    check: set()
+    for check in (is_dns1123_label, is_dns1035_label, is_path_segment_name, is_dns1123_subdomain)
+}
 
 CRONJOB_NAME_MAX = 52  # the controller appends an 11-character suffix to name a Job (≤ 63)
-
-
-def name_format(group: str, kind: str) -> NameCheck:
-    return NAME_FORMATS.get((group, kind), is_dns1123_subdomain)
+_CRONJOB = ("batch", "CronJob")
+_CRD = ("apiextensions.k8s.io", "CustomResourceDefinition")
 
 
 @object_rule(
@@ -72,22 +76,25 @@ spec:
 """,
 )
 def invalid_name(obj: ObjectView) -> Iterator[Violation]:
-    check = name_format(obj.group, obj.kind)
-    name = obj.metadata.get("name")
-    generate = obj.metadata.get("generateName")
+    meta, kind = obj.metadata, (obj.group, obj.kind)
+    check = NAME_FORMATS.get(kind, is_dns1123_subdomain)
+    name = meta.get("name")
     if isinstance(name, str) and name:
-        for problem in check(name):
-            yield Violation(("metadata", "name"), invalid(name, problem))
-        if (obj.group, obj.kind) == ("batch", "CronJob") and len(name) > CRONJOB_NAME_MAX:
+        if not remembered_valid(check, _VALID_NAMES[check], name):
+            for problem in check(name):
+                yield Violation(("metadata", "name"), invalid(name, problem))
+        if kind == _CRONJOB and len(name) > CRONJOB_NAME_MAX:
             yield Violation(
                 ("metadata", "name"),
                 invalid(name, f"must be no more than {CRONJOB_NAME_MAX} characters"),
             )
-    elif isinstance(generate, str) and generate:
-        masked = generate[:-1] + "a" if generate.endswith("-") else generate
-        for problem in check(masked):
-            yield Violation(("metadata", "generateName"), invalid(generate, problem))
-    if (obj.group, obj.kind) == ("apiextensions.k8s.io", "CustomResourceDefinition"):
+    else:
+        generate = meta.get("generateName")
+        if isinstance(generate, str) and generate:
+            masked = generate[:-1] + "a" if generate.endswith("-") else generate
+            for problem in check(masked):
+                yield Violation(("metadata", "generateName"), invalid(generate, problem))
+    if kind == _CRD:
         yield from _crd_name(obj)
 
 
@@ -129,20 +136,12 @@ metadata:
 """,
 )
 def invalid_namespace(obj: ObjectView) -> Iterator[Violation]:
-    namespace = obj.metadata.get("namespace")
     if not obj.namespace:
         return  # cluster-scoped: the apiserver drops metadata.namespace
+    namespace = obj.metadata.get("namespace")
     if isinstance(namespace, str) and namespace:
-        for problem in is_dns1123_label(namespace):
+        for problem in memo_dns1123_label(namespace):
             yield Violation(("metadata", "namespace"), invalid(namespace, problem))
-
-
-def _metadata_paths(obj: ObjectView) -> Iterator[tuple[JsonPath, Mapping[str, Any]]]:
-    """The object's metadata and its pod template's (a Pod is its own template)."""
-    yield ("metadata",), obj.metadata
-    template = obj.template
-    if template is not None and template.path:
-        yield (*template.path, "metadata"), template.metadata
 
 
 @object_rule(
@@ -173,16 +172,14 @@ metadata:
 """,
 )
 def invalid_label(obj: ObjectView) -> Iterator[Violation]:
-    for meta_path, meta in _metadata_paths(obj):
-        labels = mapping(meta.get("labels"))
-        for key in sorted(k for k in labels if isinstance(k, str)):
-            path = (*meta_path, "labels", key)
-            for problem in is_qualified_name(key):
-                yield Violation(path, invalid(key, problem), at_key=True)
-            value = labels[key]
-            if isinstance(value, str):
-                for problem in is_label_value(value):
-                    yield Violation(path, invalid(value, problem))
+    labels = obj.metadata.get("labels")
+    if not valid_labels(labels):
+        yield from label_violations(("metadata", "labels"), labels)
+    template = obj.template
+    if template is not None and template.path:  # a Pod is its own template
+        labels = template.metadata.get("labels")
+        if not valid_labels(labels):
+            yield from label_violations((*template.path, "metadata", "labels"), labels)
 
 
 @object_rule(
@@ -214,20 +211,51 @@ metadata:
 """,
 )
 def invalid_annotation(obj: ObjectView) -> Iterator[Violation]:
-    for meta_path, meta in _metadata_paths(obj):
-        annotations = mapping(meta.get("annotations"))
-        size = 0
-        for key in sorted(k for k in annotations if isinstance(k, str)):
-            for problem in is_qualified_name(key.lower()):
-                yield Violation(
-                    (*meta_path, "annotations", key), invalid(key, problem), at_key=True
-                )
-            value = annotations[key]
-            size += len(key.encode()) + (len(value.encode()) if isinstance(value, str) else 0)
-        if size > TOTAL_ANNOTATION_SIZE:
-            yield Violation(
-                (*meta_path, "annotations"),
-                f"Too long: may not be more than {TOTAL_ANNOTATION_SIZE} bytes "
-                f"(annotations total {size} bytes)",
-                at_key=True,
-            )
+    annotations = obj.metadata.get("annotations")
+    if isinstance(annotations, dict) and not _valid_annotations(annotations):
+        yield from _annotation_violations(("metadata", "annotations"), annotations)
+    template = obj.template
+    if template is not None and template.path:  # a Pod is its own template
+        annotations = template.metadata.get("annotations")
+        if isinstance(annotations, dict) and not _valid_annotations(annotations):
+            path = (*template.path, "metadata", "annotations")
+            yield from _annotation_violations(path, annotations)
+
+
+def _annotation_key_problems(key: str) -> Sequence[str]:
+    return is_qualified_name(key.lower())
+
+
+_VALID_ANNOTATION_KEYS: set[str] = set()
+
+
+def _byte_size(text: str) -> int:
+    return len(text) if text.isascii() else len(text.encode())
+
+
+def _valid_annotations(annotations: Mapping[str, Any]) -> bool:
+    """True when `_annotation_violations` would report nothing (the common case)."""
+    size = 0
+    for key, value in annotations.items():
+        if not isinstance(key, str):
+            continue
+        if not remembered_valid(_annotation_key_problems, _VALID_ANNOTATION_KEYS, key):
+            return False
+        size += _byte_size(key) + (_byte_size(value) if isinstance(value, str) else 0)
+    return size <= TOTAL_ANNOTATION_SIZE
+
+
+def _annotation_violations(path: JsonPath, annotations: Mapping[str, Any]) -> Iterator[Violation]:
+    size = 0
+    for key in sorted(k for k in annotations if isinstance(k, str)):
+        for problem in _annotation_key_problems(key):
+            yield Violation((*path, key), invalid(key, problem), at_key=True)
+        value = annotations[key]
+        size += len(key.encode()) + (len(value.encode()) if isinstance(value, str) else 0)
+    if size > TOTAL_ANNOTATION_SIZE:
+        yield Violation(
+            path,
+            f"Too long: may not be more than {TOTAL_ANNOTATION_SIZE} bytes "
+            f"(annotations total {size} bytes)",
+            at_key=True,
+        )

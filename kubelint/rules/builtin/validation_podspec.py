@@ -15,7 +15,7 @@ from kubelint.rules.builtin._memo import (
     is_label_value,
     is_qualified_name,
 )
-from kubelint.rules.builtin._validation import items, mapping
+from kubelint.rules.builtin._validation import items, label_violations, valid_labels
 from kubelint.rules.engine import POD_TEMPLATES, ObjectView, Violation, object_rule
 
 _POD = """\
@@ -118,33 +118,29 @@ def invalid_pod_spec(obj: ObjectView) -> Iterator[Violation]:
     template = obj.template
     if template is None:
         return
-    spec, base = template.spec, template.spec_path
-    for field, check in (
-        ("hostname", is_dns1123_label),
-        ("subdomain", is_dns1123_label),
-        ("serviceAccountName", is_dns1123_subdomain),
-        ("priorityClassName", is_dns1123_subdomain),
-    ):
+    spec = template.spec
+    for field, check in _NAME_FIELDS:
         value = spec.get(field)
-        if isinstance(value, str) and value:
+        if isinstance(value, str) and value and check(value):
             for problem in check(value):
-                yield Violation((*base, field), invalid(value, problem))
-    yield from _node_selector((*base, "nodeSelector"), spec.get("nodeSelector"))
-    yield from _dns(base, spec)
+                yield Violation((*template.spec_path, field), invalid(value, problem))
+    selector = spec.get("nodeSelector")
+    if not valid_labels(selector):
+        yield from label_violations((*template.spec_path, "nodeSelector"), selector)
+    if spec.get("dnsConfig") is not None or spec.get("dnsPolicy") == "None":
+        yield from _dns(template.spec_path, spec)
     deadline = spec.get("activeDeadlineSeconds")
     if is_int(deadline) and not 1 <= deadline <= INT32_MAX:
         message = invalid(deadline, range_error(1, INT32_MAX))
-        yield Violation((*base, "activeDeadlineSeconds"), message)
+        yield Violation((*template.spec_path, "activeDeadlineSeconds"), message)
 
 
-def _node_selector(path: JsonPath, selector: Any) -> Iterator[Violation]:
-    for key in sorted(k for k in mapping(selector) if isinstance(k, str)):
-        for problem in is_qualified_name(key):
-            yield Violation((*path, key), invalid(key, problem), at_key=True)
-        value = selector[key]
-        if isinstance(value, str):
-            for problem in is_label_value(value):
-                yield Violation((*path, key), invalid(value, problem))
+_NAME_FIELDS = (
+    ("hostname", is_dns1123_label),
+    ("subdomain", is_dns1123_label),
+    ("serviceAccountName", is_dns1123_subdomain),
+    ("priorityClassName", is_dns1123_subdomain),
+)
 
 
 MAX_NAMESERVERS = 3
@@ -158,7 +154,7 @@ def _dns(base: JsonPath, spec: Mapping[str, Any]) -> Iterator[Violation]:
             (*base, "dnsConfig"),
             "Required value: must provide `dnsConfig` when `dnsPolicy` is None",
         )
-    if not isinstance(config, Mapping):
+    if not isinstance(config, dict):
         return
     path = (*base, "dnsConfig")
     servers = config.get("nameservers")

@@ -142,7 +142,7 @@ def _peer(path: JsonPath, peer: Mapping[str, Any]) -> Iterator[Violation]:
         return
     if selectors:
         yield Violation(path, "may not specify both ipBlock and another peer", at_key=True)
-    if not isinstance(block, Mapping):
+    if not isinstance(block, dict):
         return
     network = _cidr(block.get("cidr"))
     if network is None:

@@ -25,6 +25,9 @@ rules:
 """
 
 
+_RESOURCE_FIELDS = ("apiGroups", "resources", "resourceNames")
+
+
 def _count(value: Any) -> int:
     return len(value) if isinstance(value, list) else 0
 
@@ -44,8 +47,26 @@ def _count(value: Any) -> int:
     kinds=ROLES,
 )
 def invalid_rbac_rule(obj: ObjectView) -> Iterator[Violation]:
+    namespaced = obj.kind == "Role"
     for i, rule in items(obj.body.get("rules")):
-        yield from _rule(("rules", i), rule, namespaced=obj.kind == "Role")
+        if not _valid_rule(rule, namespaced):
+            yield from _rule(("rules", i), rule, namespaced)
+
+
+def _valid_rule(rule: Mapping[str, Any], namespaced: bool) -> bool:
+    """True when `_rule` would report nothing (the common case)."""
+    verbs, urls = rule.get("verbs"), rule.get("nonResourceURLs")
+    if isinstance(verbs, list) and not verbs:
+        return False
+    if not (isinstance(urls, list) and urls):  # a resource rule
+        groups, resources = rule.get("apiGroups"), rule.get("resources")
+        return (
+            isinstance(groups, list)
+            and len(groups) > 0
+            and isinstance(resources, list)
+            and len(resources) > 0
+        )
+    return not namespaced and not any(_count(rule.get(k)) for k in _RESOURCE_FIELDS)
 
 
 def _rule(path: JsonPath, rule: Mapping[str, Any], namespaced: bool) -> Iterator[Violation]:

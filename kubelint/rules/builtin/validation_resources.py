@@ -6,66 +6,96 @@ from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
+from kubelint.k8s.podspec import PodTemplate
 from kubelint.k8s.quantity import QuantityError
 from kubelint.k8s.validation import invalid
 from kubelint.model import JsonPath, Severity
 from kubelint.rules.builtin._memo import parse_quantity
-from kubelint.rules.builtin._validation import items, mapping
+from kubelint.rules.builtin._validation import items, mapping, remembered_valid
 from kubelint.rules.engine import POD_TEMPLATES, ObjectView, Violation, object_rule
 
-QuantityMaps = Iterator[tuple[JsonPath, Mapping[str, Any]]]
+QuantityMap = tuple[JsonPath, JsonPath, Mapping[str, Any]]
+"""(base path, field path, map): the map is at base + field (joined only to report)."""
+
+_REQUESTS, _LIMITS = ("resources", "requests"), ("resources", "limits")
 
 
-def _resources(path: JsonPath, resources: Any) -> QuantityMaps:
-    for field in ("requests", "limits"):
-        values = mapping(mapping(resources).get(field))
-        if values:
-            yield (*path, field), values
+def _add_resources(maps: list[QuantityMap], path: JsonPath, owner: Mapping[str, Any]) -> None:
+    """requests and limits of the `resources` of a container, pod spec or claim spec."""
+    resources = owner.get("resources")
+    if isinstance(resources, dict):
+        for field in (_REQUESTS, _LIMITS):
+            values = resources.get(field[1])
+            if values and isinstance(values, dict):
+                maps.append((path, field, values))
 
 
-def _claim_spec(path: JsonPath, spec: Any) -> QuantityMaps:
-    yield from _resources((*path, "resources"), mapping(spec).get("resources"))
+def _add_volumes(maps: list[QuantityMap], spec_path: JsonPath, volumes: Any) -> None:
+    for i, volume in items(volumes):
+        empty_dir = volume.get("emptyDir")
+        if isinstance(empty_dir, dict) and "sizeLimit" in empty_dir:
+            path = (*spec_path, "volumes", i, "emptyDir")
+            maps.append((path, (), {"sizeLimit": empty_dir["sizeLimit"]}))
+        ephemeral = volume.get("ephemeral")
+        claim = ephemeral.get("volumeClaimTemplate") if isinstance(ephemeral, dict) else None
+        if claim and isinstance(claim, dict):
+            path = (*spec_path, "volumes", i, "ephemeral", "volumeClaimTemplate", "spec")
+            _add_resources(maps, path, mapping(claim.get("spec")))
 
 
-def _pod_maps(obj: ObjectView) -> QuantityMaps:
-    template = obj.template
-    if template is None:
-        return
-    spec_path = template.spec_path
+def _add_pod(maps: list[QuantityMap], obj: ObjectView, template: PodTemplate) -> None:
     for container in obj.containers():
-        yield from _resources((*container.path, "resources"), container.body.get("resources"))
-    yield from _resources((*spec_path, "resources"), template.spec.get("resources"))
-    overhead = mapping(template.spec.get("overhead"))
-    if overhead:
-        yield (*spec_path, "overhead"), overhead
-    for i, volume in items(template.spec.get("volumes")):
-        path = (*spec_path, "volumes", i)
-        empty_dir = mapping(volume.get("emptyDir"))
-        if "sizeLimit" in empty_dir:
-            yield (*path, "emptyDir"), {"sizeLimit": empty_dir["sizeLimit"]}
-        claim = mapping(mapping(volume.get("ephemeral")).get("volumeClaimTemplate"))
-        yield from _claim_spec(
-            (*path, "ephemeral", "volumeClaimTemplate", "spec"), claim.get("spec")
-        )
+        _add_resources(maps, container.path, container.body)
+    spec = template.spec
+    if spec.get("resources"):
+        _add_resources(maps, template.spec_path, spec)
+    overhead = spec.get("overhead")
+    if overhead and isinstance(overhead, dict):
+        maps.append((template.spec_path, ("overhead",), overhead))
+    if spec.get("volumes"):
+        _add_volumes(maps, template.spec_path, spec["volumes"])
 
 
-def quantity_maps(obj: ObjectView) -> QuantityMaps:
-    """Every `name → quantity` map of an object, with its path."""
-    yield from _pod_maps(obj)
-    kind = (obj.group, obj.kind)
+def _add_kind(maps: list[QuantityMap], kind: tuple[str, str], spec: Mapping[str, Any]) -> None:
+    """Quantity maps outside the pod template."""
     if kind == ("", "PersistentVolumeClaim"):
-        yield from _claim_spec(("spec",), obj.spec)
+        _add_resources(maps, ("spec",), spec)
     elif kind == ("apps", "StatefulSet"):
-        for i, claim in items(obj.spec.get("volumeClaimTemplates")):
-            yield from _claim_spec(("spec", "volumeClaimTemplates", i, "spec"), claim.get("spec"))
+        for i, claim in items(spec.get("volumeClaimTemplates")):
+            path = ("spec", "volumeClaimTemplates", i, "spec")
+            _add_resources(maps, path, mapping(claim.get("spec")))
     elif kind == ("", "PersistentVolume"):
-        yield ("spec", "capacity"), mapping(obj.spec.get("capacity"))
+        maps.append((("spec",), ("capacity",), mapping(spec.get("capacity"))))
     elif kind == ("", "ResourceQuota"):
-        yield ("spec", "hard"), mapping(obj.spec.get("hard"))
+        maps.append((("spec",), ("hard",), mapping(spec.get("hard"))))
     elif kind == ("", "LimitRange"):
-        for i, limit in items(obj.spec.get("limits")):
+        for i, limit in items(spec.get("limits")):
             for field in ("max", "min", "default", "defaultRequest", "maxLimitRequestRatio"):
-                yield ("spec", "limits", i, field), mapping(limit.get(field))
+                maps.append((("spec", "limits", i), (field,), mapping(limit.get(field))))
+
+
+_OTHER_KINDS = frozenset(
+    {
+        ("", "PersistentVolumeClaim"),
+        ("apps", "StatefulSet"),
+        ("", "PersistentVolume"),
+        ("", "ResourceQuota"),
+        ("", "LimitRange"),
+    }
+)
+"""Kinds `_add_kind` knows."""
+
+
+def quantity_maps(obj: ObjectView) -> list[QuantityMap]:
+    """Every `name → quantity` map of an object, with its path."""
+    maps: list[QuantityMap] = []
+    template = obj.template
+    if template is not None:
+        _add_pod(maps, obj, template)
+    kind = (obj.group, obj.kind)
+    if kind in _OTHER_KINDS:
+        _add_kind(maps, kind, obj.spec)
+    return maps
 
 
 def _quantity(value: Any) -> Decimal | None:
@@ -76,6 +106,33 @@ def _quantity(value: Any) -> Decimal | None:
         return parse_quantity(value)
     except QuantityError:
         return None
+
+
+def _quantity_problems(value: Any) -> list[str]:
+    """Why a well-typed quantity is invalid (other types are the schema stage's)."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return []
+    try:
+        number = parse_quantity(value)
+    except QuantityError as exc:
+        return [str(exc)]
+    return ["must be greater than or equal to 0"] if number < 0 else []
+
+
+_VALID_QUANTITIES: set[str] = set()
+
+
+def _valid_quantities(values: Mapping[str, Any]) -> bool:
+    """True when no quantity of the map has a problem (the common case)."""
+    for key, value in values.items():
+        if not isinstance(key, str):
+            continue
+        if isinstance(value, str):
+            if not remembered_valid(_quantity_problems, _VALID_QUANTITIES, value):
+                return False
+        elif _quantity_problems(value):
+            return False
+    return True
 
 
 @object_rule(
@@ -114,18 +171,13 @@ spec:
 """,
 )
 def invalid_quantity(obj: ObjectView) -> Iterator[Violation]:
-    for path, values in quantity_maps(obj):
+    for base, field, values in quantity_maps(obj):
+        if _valid_quantities(values):
+            continue
         for name in sorted(k for k in values if isinstance(k, str)):
             value = values[name]
-            if isinstance(value, bool) or not isinstance(value, str | int | float):
-                continue
-            try:
-                number = parse_quantity(value)
-            except QuantityError as exc:
-                yield Violation((*path, name), invalid(value, str(exc)))
-                continue
-            if number < 0:
-                yield Violation((*path, name), invalid(value, "must be greater than or equal to 0"))
+            for problem in _quantity_problems(value):
+                yield Violation((*base, *field, name), invalid(value, problem))
 
 
 _POD_RESOURCES = """\
@@ -161,12 +213,23 @@ def requests_exceed_limits(obj: ObjectView) -> Iterator[Violation]:
     template = obj.template
     if template is None:
         return
-    owners = [(c.path, c.body) for c in obj.containers()] + [(template.spec_path, template.spec)]
-    for path, owner in owners:
-        resources = mapping(owner.get("resources"))
-        requests, limits = mapping(resources.get("requests")), mapping(resources.get("limits"))
-        for name in sorted(k for k in requests if isinstance(k, str)):
-            yield from _request_vs_limit((*path, "resources"), name, requests[name], limits)
+    for container in obj.containers():
+        if container.body.get("resources"):
+            yield from _requests_vs_limits(container.path, container.body)
+    if template.spec.get("resources"):
+        yield from _requests_vs_limits(template.spec_path, template.spec)
+
+
+def _requests_vs_limits(path: JsonPath, owner: Mapping[str, Any]) -> Iterator[Violation]:
+    resources = mapping(owner.get("resources"))
+    requests, limits = mapping(resources.get("requests")), mapping(resources.get("limits"))
+    names = [k for k in requests if isinstance(k, str)]
+    if not any(_request_problem(name, requests[name], limits) for name in names):
+        return  # the common case: no need to sort
+    for name in sorted(names):
+        problem = _request_problem(name, requests[name], limits)
+        if problem is not None:
+            yield problem._replace(path=(*path, "resources", *problem.path))
 
 
 def overcommit_allowed(name: str) -> bool:
@@ -176,24 +239,23 @@ def overcommit_allowed(name: str) -> bool:
     return native and not name.startswith("hugepages-")
 
 
-def _request_vs_limit(
-    path: JsonPath, name: str, raw: Any, limits: Mapping[str, Any]
-) -> Iterator[Violation]:
-    request_path = (*path, "requests", name)
+def _request_problem(name: str, raw: Any, limits: Mapping[str, Any]) -> Violation | None:
+    """What is wrong with requests[name] given the limits (paths relative to `resources`)."""
     if name not in limits:
         if not overcommit_allowed(name) and _quantity(raw) is not None:
-            yield Violation(
-                (*path, "limits"),
+            return Violation(
+                ("limits",),
                 f"Required value: Limit must be set for non overcommitable resources ({name})",
                 at_key=True,
             )
-        return
+        return None
     request, limit = _quantity(raw), _quantity(limits[name])
     if request is None or limit is None:
-        return
+        return None
     if request != limit and not overcommit_allowed(name):
         message = f"must be equal to {name} limit of {limits[name]}"
-        yield Violation(request_path, invalid(raw, message))
-    elif request > limit:
+        return Violation(("requests", name), invalid(raw, message))
+    if request > limit:
         message = f"must be less than or equal to {name} limit of {limits[name]}"
-        yield Violation(request_path, invalid(raw, message))
+        return Violation(("requests", name), invalid(raw, message))
+    return None

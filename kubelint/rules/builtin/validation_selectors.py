@@ -6,29 +6,36 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from kubelint.k8s.podspec import PodTemplate
 from kubelint.k8s.selectors import Selector, SelectorError
 from kubelint.k8s.validation import invalid
 from kubelint.model import JsonPath, Severity
 from kubelint.rules.builtin._memo import is_label_value, is_qualified_name
-from kubelint.rules.builtin._validation import POD_CONTROLLERS, items, mapping
+from kubelint.rules.builtin._validation import (
+    POD_CONTROLLERS,
+    items,
+    label_violations,
+    mapping,
+    valid_label_key,
+    valid_label_value,
+    valid_labels,
+)
 from kubelint.rules.engine import ObjectView, Violation, object_rule
 
 MAP_SELECTORS = frozenset({("", "Service"), ("", "ReplicationController")})
 _AFFINITIES = ("podAffinity", "podAntiAffinity")
+Selectors = Iterator[tuple[JsonPath, Any]]
+_NETWORK_POLICY = ("networking.k8s.io", "NetworkPolicy")
+_PDB = ("policy", "PodDisruptionBudget")
 
 
-def _term_selectors(path: JsonPath, term: Mapping[str, Any]) -> Iterator[tuple[JsonPath, Any]]:
+def _term_selectors(path: JsonPath, term: Mapping[str, Any]) -> Selectors:
     for field in ("labelSelector", "namespaceSelector"):
         if term.get(field) is not None:
             yield (*path, field), term[field]
 
 
-def _pod_selectors(obj: ObjectView) -> Iterator[tuple[JsonPath, Any]]:
-    template = obj.template
-    if template is None:
-        return
-    affinity = mapping(template.spec.get("affinity"))
-    base = (*template.spec_path, "affinity")
+def _affinity_selectors(base: JsonPath, affinity: Mapping[str, Any]) -> Selectors:
     for kind in _AFFINITIES:
         rules = mapping(affinity.get(kind))
         required = "requiredDuringSchedulingIgnoredDuringExecution"
@@ -38,49 +45,81 @@ def _pod_selectors(obj: ObjectView) -> Iterator[tuple[JsonPath, Any]]:
         for i, weighted in items(rules.get(preferred)):
             term = mapping(weighted.get("podAffinityTerm"))
             yield from _term_selectors((*base, kind, preferred, i, "podAffinityTerm"), term)
-    for i, constraint in items(template.spec.get("topologySpreadConstraints")):
+
+
+def _pod_selectors(template: PodTemplate) -> Selectors:
+    spec = template.spec
+    affinity = spec.get("affinity")
+    if isinstance(affinity, dict):
+        yield from _affinity_selectors((*template.spec_path, "affinity"), affinity)
+    for i, constraint in items(spec.get("topologySpreadConstraints")):
         if constraint.get("labelSelector") is not None:
             path = (*template.spec_path, "topologySpreadConstraints", i, "labelSelector")
             yield path, constraint["labelSelector"]
 
 
-def _network_policy_selectors(obj: ObjectView) -> Iterator[tuple[JsonPath, Any]]:
-    if obj.spec.get("podSelector") is not None:
-        yield ("spec", "podSelector"), obj.spec["podSelector"]
+def _network_policy_selectors(spec: Mapping[str, Any]) -> Selectors:
+    if spec.get("podSelector") is not None:
+        yield ("spec", "podSelector"), spec["podSelector"]
     for direction, peers in (("ingress", "from"), ("egress", "to")):
-        for i, rule in items(obj.spec.get(direction)):
+        for i, rule in items(spec.get(direction)):
             for j, peer in items(rule.get(peers)):
                 for field in ("podSelector", "namespaceSelector"):
                     if peer.get(field) is not None:
                         yield ("spec", direction, i, peers, j, field), peer[field]
 
 
-def label_selectors(obj: ObjectView) -> Iterator[tuple[JsonPath, Any]]:
+def label_selectors(obj: ObjectView) -> list[tuple[JsonPath, Any]]:
     """(path, body) of every LabelSelector (matchLabels/matchExpressions) in the object."""
-    kind = (obj.group, obj.kind)
-    if kind == ("networking.k8s.io", "NetworkPolicy"):
-        yield from _network_policy_selectors(obj)
+    kind, spec, template = (obj.group, obj.kind), obj.spec, obj.template
+    found = []
+    if kind == _NETWORK_POLICY:
+        found += _network_policy_selectors(spec)
     elif (
         kind not in MAP_SELECTORS
-        and obj.spec.get("selector") is not None
-        and (obj.template is not None or kind == ("policy", "PodDisruptionBudget"))
+        and spec.get("selector") is not None
+        and (template is not None or kind == _PDB)
     ):
-        yield ("spec", "selector"), obj.spec["selector"]
-    yield from _pod_selectors(obj)
+        found.append((("spec", "selector"), spec["selector"]))
+    if template is not None and (
+        template.spec.get("affinity") or template.spec.get("topologySpreadConstraints")
+    ):
+        found += _pod_selectors(template)
+    return found
 
 
-def _label_pairs(path: JsonPath, labels: Any) -> Iterator[Violation]:
-    for key in sorted(k for k in mapping(labels) if isinstance(k, str)):
-        for problem in is_qualified_name(key):
-            yield Violation((*path, key), invalid(key, problem), at_key=True)
-        value = labels[key]
-        if isinstance(value, str):
-            for problem in is_label_value(value):
-                yield Violation((*path, key), invalid(value, problem))
+def _plainly_valid(body: Any) -> bool:
+    """True when `_selector_problems` would report nothing (the common case), checked without
+    parsing the selector: only well-formed expressions and valid keys and values."""
+    if not isinstance(body, dict):
+        return True
+    labels = body.get("matchLabels")
+    if labels and not (isinstance(labels, dict) and valid_labels(labels)):
+        return False
+    expressions = body.get("matchExpressions")
+    if not expressions:
+        return True
+    if not isinstance(expressions, list):
+        return False
+    for expr in expressions:
+        if not isinstance(expr, dict):
+            return False
+        key, operator, values = expr.get("key"), expr.get("operator"), expr.get("values")
+        if not (isinstance(key, str) and key and valid_label_key(key)):
+            return False
+        if operator in ("In", "NotIn"):
+            if not (isinstance(values, list) and values):
+                return False
+        elif operator not in ("Exists", "DoesNotExist") or values:
+            return False
+        for value in values or ():
+            if isinstance(value, str) and not valid_label_value(value):
+                return False
+    return True
 
 
 def _selector_problems(path: JsonPath, body: Any) -> Iterator[Violation]:
-    if not isinstance(body, Mapping):
+    if not isinstance(body, dict):
         return
     try:
         Selector.parse(body)
@@ -90,7 +129,7 @@ def _selector_problems(path: JsonPath, body: Any) -> Iterator[Violation]:
             message = message[len(field) + 2 :]  # the path already names the field
         yield Violation((*path, *exc.path), message)
         return
-    yield from _label_pairs((*path, "matchLabels"), body.get("matchLabels"))
+    yield from label_violations((*path, "matchLabels"), body.get("matchLabels"))
     for i, expr in items(body.get("matchExpressions")):
         key = expr.get("key")
         if isinstance(key, str):
@@ -139,9 +178,12 @@ spec:
 )
 def invalid_selector(obj: ObjectView) -> Iterator[Violation]:
     for path, body in label_selectors(obj):
-        yield from _selector_problems(path, body)
+        if not _plainly_valid(body):
+            yield from _selector_problems(path, body)
     if (obj.group, obj.kind) in MAP_SELECTORS:
-        yield from _label_pairs(("spec", "selector"), obj.spec.get("selector"))
+        selector = obj.spec.get("selector")
+        if not valid_labels(selector):
+            yield from label_violations(("spec", "selector"), selector)
 
 
 _EMPTY_INVALID = {
@@ -200,6 +242,9 @@ def selector_mismatch(obj: ObjectView) -> Iterator[Violation]:
         return
     if obj.kind == "Job" and obj.spec.get("manualSelector") is not True:
         return  # the selector is generated from the Job's uid
+    pairs = raw if obj.kind == "ReplicationController" else _match_labels_only(raw)
+    if _equal_labels(pairs, template.labels):
+        return  # the common case, decided without parsing the selector
     try:
         if obj.kind == "ReplicationController":
             selector = Selector.from_map(raw, empty_selects_all=True)
@@ -219,6 +264,24 @@ def selector_mismatch(obj: ObjectView) -> Iterator[Violation]:
             hint=f"selector: {selector}",
             at_key=not has_labels,
         )
+
+
+def _match_labels_only(selector: Any) -> Any:
+    """matchLabels of a selector without expressions, else None."""
+    if isinstance(selector, dict) and not selector.get("matchExpressions"):
+        return selector.get("matchLabels")
+    return None
+
+
+def _equal_labels(pairs: Any, labels: Mapping[str, Any]) -> bool:
+    """Whether a non-empty map of string labels appears as such in `labels` (then the selector
+    it makes selects them)."""
+    if not pairs or not isinstance(pairs, dict):
+        return False
+    for key, value in pairs.items():
+        if not isinstance(value, str) or labels.get(key) != value:
+            return False
+    return True
 
 
 _UNKNOWN_UID = "\x00uid assigned at creation"

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from kubelint.k8s.selectors import Selector, SelectorError
 from kubelint.k8s.validation import invalid, is_int
 from kubelint.model import JsonPath, Severity
 from kubelint.rules.builtin._memo import is_dns1123_label, is_dns1123_subdomain
-from kubelint.rules.builtin._validation import items, port_violations
+from kubelint.rules.builtin._validation import (
+    items,
+    port_violations,
+    valid_dns1123_label,
+    valid_port,
+)
 from kubelint.rules.context import Context
 from kubelint.rules.engine import ObjectView, Violation, object_rule, set_rule
 
@@ -70,24 +75,64 @@ def invalid_service_port(obj: ObjectView) -> Iterator[Violation]:
             yield Violation(("spec",), "ports: Required value", at_key=True)
         return
     port_list = list(items(ports))
+    several = len(port_list) > 1
     names: set[str] = set()
     keys: set[tuple[Any, Any]] = set()
     for i, port in port_list:
-        path = ("spec", "ports", i)
-        yield from _port_name(path, port.get("name"), len(port_list) > 1, names)
-        yield from port_violations((*path, "port"), port.get("port"), allow_name=False)
-        target = port.get("targetPort")
-        if target not in (0, ""):  # 0, "" and absent default to `port`
-            yield from port_violations((*path, "targetPort"), target)
-        node_port = port.get("nodePort")
-        if is_int(node_port) and node_port != 0:
-            yield from port_violations((*path, "nodePort"), node_port, allow_name=False)
-        key = (port.get("port"), port.get("protocol") or "TCP")
-        if not is_int(key[0]) or not isinstance(key[1], str):  # the schema stage reports these
-            continue
+        if not _valid_port(port, several, names, keys):
+            yield from _port(("spec", "ports", i), port, several, names, keys)
+
+
+def _valid_port(
+    port: Mapping[str, Any], several: bool, names: set[str], keys: set[tuple[Any, Any]]
+) -> bool:
+    """True when `_port` would report nothing (the common case); then records the port's name
+    and number/protocol as `_port` does."""
+    name = port.get("name")
+    if isinstance(name, str) and name:
+        if name in names or not valid_dns1123_label(name):
+            return False
+    elif several and not name:
+        return False
+    number, target = port.get("port"), port.get("targetPort")
+    if not valid_port(number, allow_name=False):
+        return False
+    if target not in (0, "") and not valid_port(target):  # 0, "" and absent default to `port`
+        return False
+    node_port = port.get("nodePort")
+    if is_int(node_port) and node_port != 0 and not valid_port(node_port, allow_name=False):
+        return False
+    key = (number, port.get("protocol") or "TCP")
+    if is_int(number) and isinstance(key[1], str):
         if key in keys:
-            yield Violation(path, f'Duplicate value: "{key[0]}/{key[1]}"')
+            return False
         keys.add(key)
+    if isinstance(name, str) and name:
+        names.add(name)
+    return True
+
+
+def _port(
+    path: JsonPath,
+    port: Mapping[str, Any],
+    several: bool,
+    names: set[str],
+    keys: set[tuple[Any, Any]],
+) -> Iterator[Violation]:
+    yield from _port_name(path, port.get("name"), several, names)
+    yield from port_violations((*path, "port"), port.get("port"), allow_name=False)
+    target = port.get("targetPort")
+    if target not in (0, ""):  # 0, "" and absent default to `port`
+        yield from port_violations((*path, "targetPort"), target)
+    node_port = port.get("nodePort")
+    if is_int(node_port) and node_port != 0:
+        yield from port_violations((*path, "nodePort"), node_port, allow_name=False)
+    key = (port.get("port"), port.get("protocol") or "TCP")
+    if not is_int(key[0]) or not isinstance(key[1], str):  # the schema stage reports these
+        return
+    if key in keys:
+        yield Violation(path, f'Duplicate value: "{key[0]}/{key[1]}"')
+    keys.add(key)
 
 
 def _port_name(path: JsonPath, name: Any, required: bool, names: set[str]) -> Iterator[Violation]:
@@ -232,8 +277,11 @@ def _port_names(workload: ObjectView) -> set[str]:
 def unknown_target_port(ctx: Context) -> Iterator[tuple[ObjectView, Violation]]:
     names: dict[tuple[str, Selector], set[str]] = {}  # the port names a selection declares
     for service in ctx.of_kind(("", "Service")):
-        named = [(i, p["targetPort"]) for i, p in items(service.spec.get("ports"))
-                 if isinstance(p.get("targetPort"), str)]  # fmt: skip
+        ports = service.spec.get("ports")
+        if not ports or not isinstance(ports, list):
+            continue
+        named = [(i, p["targetPort"]) for i, p in enumerate(ports)
+                 if isinstance(p, dict) and isinstance(p.get("targetPort"), str)]  # fmt: skip
         if not named:
             continue
         try:

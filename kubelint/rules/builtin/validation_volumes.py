@@ -6,9 +6,15 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from kubelint.k8s.validation import invalid
-from kubelint.model import Severity
+from kubelint.model import JsonPath, Severity
 from kubelint.rules.builtin._memo import is_dns1123_label
-from kubelint.rules.builtin._validation import items, mapping, one_of
+from kubelint.rules.builtin._validation import (
+    items,
+    mapping,
+    one_of,
+    valid_dns1123_label,
+    valid_one_of,
+)
 from kubelint.rules.engine import POD_TEMPLATES, ObjectView, Violation, object_rule
 
 VOLUME_SOURCES = (
@@ -79,16 +85,29 @@ def invalid_volume(obj: ObjectView) -> Iterator[Violation]:
         return
     seen: set[str] = set()
     for i, volume in items(template.spec.get("volumes")):
-        path = (*template.spec_path, "volumes", i)
         name = volume.get("name")
-        if isinstance(name, str):
-            for problem in is_dns1123_label(name):
-                yield Violation((*path, "name"), invalid(name, problem))
-            if name in seen:
-                yield Violation((*path, "name"), f'Duplicate value: "{name}"')
+        named = isinstance(name, str)
+        if (named and (name in seen or not valid_dns1123_label(name))) or not valid_one_of(
+            volume, _SOURCES, required=False
+        ):
+            yield from _volume((*template.spec_path, "volumes", i), volume, seen)
+        elif named:
             seen.add(name)
-        # no source at all is defaulted to emptyDir: {}
-        yield from one_of(path, volume, VOLUME_SOURCES, "volume type", required=False)
+
+
+_SOURCES = frozenset(VOLUME_SOURCES)
+
+
+def _volume(path: JsonPath, volume: Mapping[str, Any], seen: set[str]) -> Iterator[Violation]:
+    name = volume.get("name")
+    if isinstance(name, str):
+        for problem in is_dns1123_label(name):
+            yield Violation((*path, "name"), invalid(name, problem))
+        if name in seen:
+            yield Violation((*path, "name"), f'Duplicate value: "{name}"')
+        seen.add(name)
+    # no source at all is defaulted to emptyDir: {}
+    yield from one_of(path, volume, VOLUME_SOURCES, "volume type", required=False)
 
 
 @object_rule(
@@ -108,20 +127,28 @@ def invalid_volume_mount(obj: ObjectView) -> Iterator[Violation]:
     template = obj.template
     if template is None:
         return
-    volumes = _volume_names(obj, template.spec)
+    volumes: set[str] | None = None  # collected when a container mounts something
     for container in obj.containers(ephemeral=True):
+        body = container.body
+        if not body.get("volumeMounts") and not body.get("volumeDevices"):
+            continue
+        if volumes is None:
+            volumes = _volume_names(obj, template.spec)
         paths: set[str] = set()
-        for field in ("volumeMounts", "volumeDevices"):
-            for i, mount in items(container.body.get(field)):
-                path = (*container.path, field, i)
+        for field, key in (("volumeMounts", "mountPath"), ("volumeDevices", "devicePath")):
+            mounts = body.get(field)
+            if not mounts:
+                continue
+            for i, mount in items(mounts):
                 name = mount.get("name")
                 if isinstance(name, str) and name not in volumes:
-                    yield Violation((*path, "name"), f'Not found: "{name}"', hint=_hint(volumes))
-                target = mount.get("mountPath" if field == "volumeMounts" else "devicePath")
+                    path = (*container.path, field, i, "name")
+                    yield Violation(path, f'Not found: "{name}"', hint=_hint(volumes))
+                target = mount.get(key)
                 if isinstance(target, str):
                     if target in paths:
-                        key = "mountPath" if field == "volumeMounts" else "devicePath"
-                        yield Violation((*path, key), invalid(target, "must be unique"))
+                        path = (*container.path, field, i, key)
+                        yield Violation(path, invalid(target, "must be unique"))
                     paths.add(target)
 
 

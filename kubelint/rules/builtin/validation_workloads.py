@@ -3,7 +3,7 @@ schedules and time zones."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from typing import Any
 
 from kubelint.k8s.cron import CronError, is_time_zone, parse_schedule
@@ -48,19 +48,6 @@ NON_NEGATIVE: dict[tuple[str, str], tuple[str, ...]] = {
 """spec fields that must be ≥ 0."""
 
 
-def _counts(obj: ObjectView) -> Iterator[tuple[JsonPath, Any]]:
-    for field in NON_NEGATIVE.get((obj.group, obj.kind), ()):
-        yield ("spec", field), obj.spec.get(field)
-    if (obj.group, obj.kind) == ("batch", "CronJob"):
-        job = mapping(mapping(obj.spec.get("jobTemplate")).get("spec"))
-        for field in _JOB:
-            yield ("spec", "jobTemplate", "spec", field), job.get(field)
-    template = obj.template
-    if template is not None:
-        grace = template.spec.get("terminationGracePeriodSeconds")
-        yield (*template.spec_path, "terminationGracePeriodSeconds"), grace
-
-
 @object_rule(
     "KL132",
     "invalid-count",
@@ -103,15 +90,36 @@ spec:
 """,
 )
 def invalid_count(obj: ObjectView) -> Iterator[Violation]:
-    for path, value in _counts(obj):
-        if is_int(value) and value < 0:  # too large: integer-out-of-range
-            yield Violation(path, invalid(value, "must be greater than or equal to 0"))
-    progress, ready = obj.spec.get("progressDeadlineSeconds"), obj.spec.get("minReadySeconds")
+    kind, spec = (obj.group, obj.kind), obj.spec
+    for field in NON_NEGATIVE.get(kind, ()):
+        value = spec.get(field)
+        if _negative(value):
+            yield _negative_violation(("spec", field), value)
+    if kind == ("batch", "CronJob"):
+        job = mapping(mapping(spec.get("jobTemplate")).get("spec"))
+        for field in _JOB:
+            if _negative(job.get(field)):
+                yield _negative_violation(("spec", "jobTemplate", "spec", field), job[field])
+    template = obj.template
+    if template is not None:
+        grace = template.spec.get("terminationGracePeriodSeconds")
+        if _negative(grace):
+            path = (*template.spec_path, "terminationGracePeriodSeconds")
+            yield _negative_violation(path, grace)
+    progress, ready = spec.get("progressDeadlineSeconds"), spec.get("minReadySeconds")
     if obj.kind == "Deployment" and is_int(progress) and is_int(ready) and progress <= ready:
         yield Violation(
             ("spec", "progressDeadlineSeconds"),
             invalid(progress, "must be greater than minReadySeconds"),
         )
+
+
+def _negative(value: Any) -> bool:
+    return value is not None and is_int(value) and value < 0  # too large: integer-out-of-range
+
+
+def _negative_violation(path: JsonPath, value: int) -> Violation:
+    return Violation(path, invalid(value, "must be greater than or equal to 0"))
 
 
 _UPDATE_DEFAULTS = {"Deployment": ("25%", "25%"), "DaemonSet": (1, 0)}
@@ -142,7 +150,7 @@ def invalid_rolling_update(obj: ObjectView) -> Iterator[Violation]:
         message = "Forbidden: may not be specified when strategy `type` is 'Recreate'"
         yield Violation(path, message, at_key=True)
         return
-    if not isinstance(update, Mapping) or strategy.get("type") == "OnDelete":
+    if not isinstance(update, dict) or strategy.get("type") == "OnDelete":
         return
     unavailable_default, surge_default = _UPDATE_DEFAULTS[obj.kind]
     unavailable = update.get("maxUnavailable", unavailable_default)
