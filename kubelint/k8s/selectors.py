@@ -13,7 +13,8 @@ Two shapes exist in the API:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import functools
+from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 OPERATORS = ("In", "NotIn", "Exists", "DoesNotExist")
@@ -67,19 +68,18 @@ class Selector(NamedTuple):
         """A `LabelSelector` (matchLabels/matchExpressions). None selects nothing; {} everything."""
         if selector is None:
             return NOTHING
-        if not isinstance(selector, Mapping):
+        if not isinstance(selector, dict) and not isinstance(selector, Mapping):
             raise SelectorError("selector must be an object")
-        reqs: list[Requirement] = []
         match_labels = selector.get("matchLabels") or {}
-        if not isinstance(match_labels, Mapping):
+        if not isinstance(match_labels, dict) and not isinstance(match_labels, Mapping):
             raise SelectorError("matchLabels must be an object", ("matchLabels",))
-        for key, value in match_labels.items():
-            reqs.append(Requirement(str(key), "In", frozenset((label_value(value),))))
-        expressions = selector.get("matchExpressions") or []
-        if not isinstance(expressions, list):
-            raise SelectorError("matchExpressions must be a list", ("matchExpressions",))
-        for i, expr in enumerate(expressions):
-            reqs.append(_expression(expr, ("matchExpressions", i)))
+        reqs = [_equality(str(key), label_value(value)) for key, value in match_labels.items()]
+        expressions = selector.get("matchExpressions")
+        if expressions:
+            if not isinstance(expressions, list):
+                raise SelectorError("matchExpressions must be a list", ("matchExpressions",))
+            for i, expr in enumerate(expressions):
+                reqs.append(_expression(expr, ("matchExpressions", i)))
         return cls(_normalise(reqs))
 
     @classmethod
@@ -91,11 +91,7 @@ class Selector(NamedTuple):
             return EVERYTHING if empty_selects_all else NOTHING
         if not isinstance(selector, Mapping):
             raise SelectorError("selector must be a map of labels")
-        return cls(
-            _normalise(
-                Requirement(str(k), "In", frozenset((label_value(v),))) for k, v in selector.items()
-            )
-        )
+        return cls(_normalise([_equality(str(k), label_value(v)) for k, v in selector.items()]))
 
     @property
     def everything(self) -> bool:
@@ -129,11 +125,19 @@ def label_value(value: Any) -> str:
     """The label text of a YAML scalar: `1` → "1", `true` → "true", null → "" (a null decodes to
     "" in a map of strings; non-string values are reported by the schema stage, and are matched
     here by their text so that selectors and labels written alike agree)."""
+    if type(value) is str:  # the common case
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _equality(key: str, value: str) -> Requirement:
+    """`key=value` (memoised: the same label pairs recur across the objects of a set)."""
+    return Requirement(key, "In", frozenset((value,)))
 
 
 def _expression(expr: Any, path: tuple[str | int, ...]) -> Requirement:
@@ -165,8 +169,17 @@ def _expression(expr: Any, path: tuple[str | int, ...]) -> Requirement:
     return Requirement(key, op, frozenset(label_value(v) for v in values))
 
 
-def _normalise(reqs: Iterable[Requirement]) -> tuple[Requirement, ...]:
+def _normalise(reqs: list[Requirement]) -> tuple[Requirement, ...]:
+    """Requirements without repeats, in a canonical order (so equal selectors compare equal)."""
+    if len(reqs) < 2:
+        return tuple(reqs)
+    if len({r.key for r in reqs}) == len(reqs):  # the usual case: distinct keys order them
+        return tuple(sorted(reqs, key=_by_key))
     return tuple(sorted(set(reqs), key=lambda r: (r.key, r.operator, sorted(r.values))))
+
+
+def _by_key(requirement: Requirement) -> str:
+    return requirement.key
 
 
 def overlaps(a: Selector, b: Selector) -> bool:

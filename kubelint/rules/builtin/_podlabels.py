@@ -113,7 +113,20 @@ def _operator_pods(ctx: Context) -> LabelIndex[ObjectView]:
 
 
 def select_pods(ctx: Context, namespace: str | None, selector: Selector) -> list[ObjectView]:
-    """Pod owners in `namespace` (None = all) some of whose pods `selector` matches."""
+    """Pod owners in `namespace` (None = all) some of whose pods `selector` matches. Answers
+    are kept, as in Context.select_workloads: the objects of one application ask alike."""
+    answers: dict[tuple[str | None, Selector], list[ObjectView]] = cached(ctx, "pods", _new_dict)
+    found = answers.get((namespace, selector))
+    if found is None:
+        found = answers[namespace, selector] = _select_pods(ctx, namespace, selector)
+    return list(found)  # the caller's own list
+
+
+def _new_dict(ctx: Context) -> dict[Any, Any]:
+    return {}
+
+
+def _select_pods(ctx: Context, namespace: str | None, selector: Selector) -> list[ObjectView]:
     operated = cached(ctx, "operator_pods", _operator_pods).select(selector, namespace)
     added = [r for r in selector.requirements if r.key in CONTROLLER_KEYS]
     if not added or selector.nothing:

@@ -6,9 +6,10 @@ Shared by the cross-object reference rules; pure functions over an `ObjectView`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any, NamedTuple
 
+from kubelint.k8s.podspec import CONTAINER_LISTS
 from kubelint.model import JsonPath
 from kubelint.rules.engine import ObjectView
 
@@ -22,7 +23,7 @@ class PodRef(NamedTuple):
 
 
 def _map(node: Any) -> Mapping[str, Any]:
-    return node if isinstance(node, Mapping) else {}
+    return node if isinstance(node, dict) else {}
 
 
 def _list(node: Any) -> list[Any]:
@@ -34,25 +35,32 @@ def _name(node: Mapping[str, Any], field: str = "name") -> str:
     return value if isinstance(value, str) else ""
 
 
-def pod_refs(obj: ObjectView) -> Iterator[PodRef]:
+def pod_refs(obj: ObjectView) -> list[PodRef]:
     """Every named reference of the object's pod template, in document order."""
     template = obj.template
     if template is None:
-        return
+        return []
+    out: list[PodRef] = []
     spec, base = template.spec, template.spec_path
     for field in ("serviceAccountName", "serviceAccount"):
         if name := _name(spec, field):
-            yield PodRef("ServiceAccount", name, (*base, field))
+            out.append(PodRef("ServiceAccount", name, (*base, field)))
             break  # serviceAccount is the deprecated alias of serviceAccountName
-    for i, secret in enumerate(_list(spec.get("imagePullSecrets"))):
-        if name := _name(_map(secret)):
-            yield PodRef("Secret", name, (*base, "imagePullSecrets", i, "name"))
-    claimed = _claim_template_names(obj)
-    for i, volume in enumerate(_list(spec.get("volumes"))):
-        if _name(_map(volume)) not in claimed:
-            yield from _volume_refs(_map(volume), (*base, "volumes", i))
-    for container in obj.containers(ephemeral=True):
-        yield from _container_refs(container.body, container.path)
+    if "imagePullSecrets" in spec:
+        for i, secret in enumerate(_list(spec["imagePullSecrets"])):
+            if name := _name(_map(secret)):
+                out.append(PodRef("Secret", name, (*base, "imagePullSecrets", i, "name")))
+    if "volumes" in spec:
+        claimed = _claim_template_names(obj)
+        for i, volume in enumerate(_list(spec["volumes"])):
+            if isinstance(volume, dict) and (not claimed or _name(volume) not in claimed):
+                _volume_refs(volume, (*base, "volumes", i), out)
+    for field in CONTAINER_LISTS:  # read directly: the paths are needed only for references
+        if field in spec:
+            for i, container in enumerate(_list(spec[field])):
+                if isinstance(container, dict):
+                    _container_refs(container, (*base, field, i), out)
+    return out
 
 
 def _claim_template_names(obj: ObjectView) -> frozenset[str]:
@@ -72,41 +80,50 @@ def _items(source: Mapping[str, Any], path: JsonPath) -> tuple[tuple[str, JsonPa
     )
 
 
-def _volume_refs(volume: Mapping[str, Any], path: JsonPath) -> Iterator[PodRef]:
+def _volume_refs(volume: Mapping[str, Any], path: JsonPath, out: list[PodRef]) -> None:
     if (cm := _map(volume.get("configMap"))) and (name := _name(cm)):
         p = (*path, "configMap")
-        yield PodRef("ConfigMap", name, (*p, "name"), cm.get("optional") is True, _items(cm, p))
+        out.append(
+            PodRef("ConfigMap", name, (*p, "name"), cm.get("optional") is True, _items(cm, p))
+        )
     if (secret := _map(volume.get("secret"))) and (name := _name(secret, "secretName")):
         p = (*path, "secret")
         optional = secret.get("optional") is True
-        yield PodRef("Secret", name, (*p, "secretName"), optional, _items(secret, p))
+        out.append(PodRef("Secret", name, (*p, "secretName"), optional, _items(secret, p)))
     if (claim := _map(volume.get("persistentVolumeClaim"))) and (name := _name(claim, "claimName")):
-        yield PodRef("PersistentVolumeClaim", name, (*path, "persistentVolumeClaim", "claimName"))
-    csi_secret = _map(_map(volume.get("csi")).get("nodePublishSecretRef"))
-    if name := _name(csi_secret):
-        yield PodRef("Secret", name, (*path, "csi", "nodePublishSecretRef", "name"))
-    sources = _list(_map(volume.get("projected")).get("sources"))
-    for i, source in enumerate(sources):
-        for field, kind in (("configMap", "ConfigMap"), ("secret", "Secret")):
-            ref = _map(_map(source).get(field))
-            if name := _name(ref):
-                p = (*path, "projected", "sources", i, field)
-                yield PodRef(kind, name, (*p, "name"), ref.get("optional") is True, _items(ref, p))
+        p = (*path, "persistentVolumeClaim", "claimName")
+        out.append(PodRef("PersistentVolumeClaim", name, p))
+    if "csi" in volume:
+        csi_secret = _map(_map(volume["csi"]).get("nodePublishSecretRef"))
+        if name := _name(csi_secret):
+            out.append(PodRef("Secret", name, (*path, "csi", "nodePublishSecretRef", "name")))
+    if "projected" in volume:
+        for i, source in enumerate(_list(_map(volume["projected"]).get("sources"))):
+            for field, kind in (("configMap", "ConfigMap"), ("secret", "Secret")):
+                ref = _map(_map(source).get(field))
+                if name := _name(ref):
+                    p = (*path, "projected", "sources", i, field)
+                    optional = ref.get("optional") is True
+                    out.append(PodRef(kind, name, (*p, "name"), optional, _items(ref, p)))
 
 
-def _container_refs(container: Mapping[str, Any], path: JsonPath) -> Iterator[PodRef]:
-    for i, source in enumerate(_list(container.get("envFrom"))):
-        for field, kind in (("configMapRef", "ConfigMap"), ("secretRef", "Secret")):
-            ref = _map(_map(source).get(field))
-            if name := _name(ref):
-                p = (*path, "envFrom", i, field, "name")
-                yield PodRef(kind, name, p, ref.get("optional") is True)
-    for i, var in enumerate(_list(container.get("env"))):
-        value_from = _map(_map(var).get("valueFrom"))
+def _container_refs(container: Mapping[str, Any], path: JsonPath, out: list[PodRef]) -> None:
+    if "envFrom" in container:
+        for i, source in enumerate(_list(container["envFrom"])):
+            for field, kind in (("configMapRef", "ConfigMap"), ("secretRef", "Secret")):
+                ref = _map(_map(source).get(field))
+                if name := _name(ref):
+                    p = (*path, "envFrom", i, field, "name")
+                    out.append(PodRef(kind, name, p, ref.get("optional") is True))
+    env = container.get("env")
+    for i, var in enumerate(env if isinstance(env, list) else ()):
+        if not isinstance(var, dict) or "valueFrom" not in var:
+            continue  # a plain value: the common case
+        value_from = _map(var["valueFrom"])
         for field, kind in (("configMapKeyRef", "ConfigMap"), ("secretKeyRef", "Secret")):
-            ref = _map(value_from.get(field))
-            if name := _name(ref):
+            ref = value_from.get(field)  # most are fieldRefs (the downward API)
+            if isinstance(ref, dict) and (name := _name(ref)):
                 p = (*path, "env", i, "valueFrom", field)
                 key = ref.get("key")
                 keys = ((key, (*p, "key")),) if isinstance(key, str) else ()
-                yield PodRef(kind, name, (*p, "name"), ref.get("optional") is True, keys)
+                out.append(PodRef(kind, name, (*p, "name"), ref.get("optional") is True, keys))

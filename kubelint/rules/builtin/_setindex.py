@@ -41,7 +41,7 @@ def pod_references(ctx: Context) -> list[tuple[ObjectView, list[PodRef]]]:
     """Each pod owner with the references of its pod template (computed once per run)."""
 
     def build(c: Context) -> list[tuple[ObjectView, list[PodRef]]]:
-        return [(obj, list(pod_refs(obj))) for obj in pod_owners(c)]
+        return [(obj, pod_refs(obj)) for obj in pod_owners(c)]
 
     return cached(ctx, "pod_references", build)
 
@@ -115,11 +115,16 @@ def workload_selector(obj: ObjectView) -> Selector | None:
             return None
     if obj.kind in ("Pod", "CronJob") or obj.template is None:
         return None
-    if obj.kind == "Job" and obj.spec.get("manualSelector") is not True:
+    spec = obj.spec
+    if obj.kind == "Job" and spec.get("manualSelector") is not True:
         return None
-    if obj.spec.get("selector") is None:
+    selector = spec.get("selector")
+    if selector is None:
         return None
-    return label_selector(obj, "spec", "selector")
+    try:
+        return Selector.parse(selector)
+    except SelectorError:
+        return None  # validation reports it
 
 
 def replicas(obj: ObjectView) -> int | None:

@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 
 from kubelint.k8s.selectors import Selector, SelectorError
 from kubelint.model import JsonPath, Severity
-from kubelint.rules.builtin._podlabels import select_pods
+from kubelint.rules.builtin._podlabels import cached, select_pods
 from kubelint.rules.builtin._setindex import elsewhere_hint, label_selector, where
 from kubelint.rules.context import Context
 from kubelint.rules.engine import ObjectView, Violation, object_rule, set_rule
@@ -51,13 +51,24 @@ spec:
 def service_selector(svc: ObjectView) -> Selector | None:
     """The Service's pod selector; None when it manages no Endpoints (ExternalName, no or empty
     selector) or the selector is invalid."""
-    if svc.spec.get("type") == "ExternalName":
+    spec = svc.spec
+    if spec.get("type") == "ExternalName":
         return None
     try:
-        selector = Selector.from_map(svc.spec.get("selector"))
+        selector = Selector.from_map(spec.get("selector"))
     except SelectorError:
         return None
     return None if selector.nothing else selector
+
+
+def _selecting_services(ctx: Context) -> list[tuple[ObjectView, Selector]]:
+    """Services with a pod selector, with it (parsed once per run)."""
+
+    def build(c: Context) -> list[tuple[ObjectView, Selector]]:
+        services = ((svc, service_selector(svc)) for svc in c.by_kind.get(("", "Service"), ()))
+        return [(svc, selector) for svc, selector in services if selector is not None]
+
+    return cached(ctx, "selecting_services", build)
 
 
 @set_rule(
@@ -76,9 +87,8 @@ def service_selector(svc: ObjectView) -> Selector | None:
     peers={"kube-linter": "dangling-service", "kube-score": "service-targets-pod"},
 )
 def service_selects_nothing(ctx: Context) -> Found:
-    for svc in ctx.by_kind.get(("", "Service"), ()):
-        selector = service_selector(svc)
-        if selector is not None and not select_pods(ctx, svc.namespace, selector):
+    for svc, selector in _selecting_services(ctx):
+        if not select_pods(ctx, svc.namespace, selector):
             yield (
                 svc,
                 Violation(
@@ -93,14 +103,19 @@ def _declared_ports(workloads: list[ObjectView]) -> set[int]:
     """containerPorts of the containers (and restartable init containers)."""
     out: set[int] = set()
     for obj in workloads:
-        for container in obj.containers():
-            body = container.body
-            if container.kind == "initContainers" and body.get("restartPolicy") != "Always":
-                continue
-            ports = body.get("ports")
-            for port in ports if isinstance(ports, list) else ():
-                if isinstance(port, Mapping) and isinstance(port.get("containerPort"), int):
-                    out.add(port["containerPort"])
+        template = obj.template  # None for the custom resources of operators (Prometheus)
+        spec = template.spec if template is not None else {}
+        for field in ("initContainers", "containers"):
+            listed = spec.get(field)
+            for body in listed if isinstance(listed, list) else ():
+                if not isinstance(body, dict) or (
+                    field == "initContainers" and body.get("restartPolicy") != "Always"
+                ):
+                    continue
+                ports = body.get("ports")
+                for port in ports if isinstance(ports, list) else ():
+                    if isinstance(port, dict) and isinstance(port.get("containerPort"), int):
+                        out.add(port["containerPort"])
     return out
 
 
@@ -123,10 +138,9 @@ def _declared_ports(workloads: list[ObjectView]) -> set[int]:
 )
 def service_target_port_missing(ctx: Context) -> Found:
     declared_by: dict[tuple[str, Selector], set[int]] = {}  # Services often share selectors
-    for svc in ctx.by_kind.get(("", "Service"), ()):
-        selector = service_selector(svc)
+    for svc, selector in _selecting_services(ctx):
         ports = svc.spec.get("ports")
-        if selector is None or not isinstance(ports, list):
+        if not isinstance(ports, list):
             continue
         key = (svc.namespace, selector)
         if key not in declared_by:
@@ -135,7 +149,7 @@ def service_target_port_missing(ctx: Context) -> Found:
         if not declared:
             continue
         for i, port in enumerate(ports):
-            if not isinstance(port, Mapping):
+            if not isinstance(port, dict):
                 continue
             field = "targetPort" if "targetPort" in port else "port"
             target = port.get(field)
@@ -399,7 +413,7 @@ def nodeport_conflict(ctx: Context) -> Found:
     for svc in ctx.by_kind.get(("", "Service"), ()):
         ports = svc.spec.get("ports")
         for i, port in enumerate(ports if isinstance(ports, list) else ()):
-            node_port = port.get("nodePort") if isinstance(port, Mapping) else None
+            node_port = port.get("nodePort") if isinstance(port, dict) else None
             if not isinstance(node_port, int) or isinstance(node_port, bool) or not node_port:
                 continue
             owner = first.setdefault(node_port, svc)

@@ -8,7 +8,8 @@ the workload.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from bisect import bisect_right
+from collections.abc import Collection, Iterator
 
 from kubelint.k8s.scope import canonical_group
 from kubelint.k8s.selectors import Selector
@@ -80,21 +81,27 @@ options("duplicate-object", across_files=False)
 )
 def duplicate_object(ctx: Context) -> Found:
     across_files = param(ctx, "duplicate-object", "across-files")
-    first: dict[tuple[str, ...], ObjectView] = {}
-    for obj in ctx.objects:
-        name = obj.metadata.get("name")
-        if not isinstance(name, str) or not name or not obj.kind:
-            continue  # generateName objects get a fresh name each time
-        key: tuple[str, ...] = (canonical_group(obj.group, obj.kind), obj.kind, obj.namespace, name)
-        if not across_files:
-            key += (obj.doc.source,)
-        original = first.setdefault(key, obj)
-        if original is not obj:
-            ref = f"{obj.kind} {obj.namespace}/{name}" if obj.namespace else f"{obj.kind} {name}"
-            yield (
-                obj,
-                Violation(("metadata", "name"), f"{ref} is already defined at {where(original)}"),
-            )
+    for namesakes in ctx.namesakes():  # same kind, namespace and name
+        first: dict[tuple[str, str], ObjectView] = {}
+        for obj in namesakes:
+            if not obj.name or not obj.kind:
+                continue
+            group = canonical_group(obj.group, obj.kind)  # apps and extensions are one
+            key = (group, "" if across_files else obj.doc.source)
+            original = first.get(key)
+            # generateName objects get a fresh name each time (checked on a repeat only)
+            if original is None or not _named(original):
+                first[key] = obj
+            elif _named(obj):
+                ns, name = obj.namespace, obj.name
+                ref = f"{obj.kind} {ns}/{name}" if ns else f"{obj.kind} {name}"
+                message = f"{ref} is already defined at {where(original)}"
+                yield obj, Violation(("metadata", "name"), message)
+
+
+def _named(obj: ObjectView) -> bool:
+    """Whether the object's name is metadata.name (else it is its generateName prefix)."""
+    return bool(obj.metadata.get("name"))
 
 
 def _identity(obj: ObjectView) -> tuple[str, str, str, str]:
@@ -121,34 +128,83 @@ def _identity(obj: ObjectView) -> tuple[str, str, str, str]:
     + _deployment(name="web-canary", labels="{app: web, track: canary}"),
 )
 def selector_overlap(ctx: Context) -> Found:
-    owners = pod_owners(ctx)
-    position = {id(obj): i for i, obj in enumerate(owners)}
-    identity = [_identity(obj) for obj in owners]
-    reported: set[tuple[int, int]] = set()
+    overlaps = _Overlaps(ctx)
+    owners = overlaps.owners
     for a, owner in enumerate(owners):
-        selector = workload_selector(owner)
-        if selector is None or selector.everything:
-            continue  # an empty selector is a validation error for every controller kind
-        others = []
-        for other in ctx.select_workloads(owner.namespace, selector):
-            b = position.get(id(other))  # PodTemplates create no pods
-            if b is None or b == a or identity[b] == identity[a]:
-                continue  # duplicate-object reports redefinitions
-            pair = (a, b) if a < b else (b, a)
-            if pair not in reported:
-                reported.add(pair)
-                others.append(other)
+        others = overlaps.partners(a)
         if others:
-            first = others[0]
+            first = owners[min(others)]
             more = f" and {len(others) - 1} more" if len(others) > 1 else ""
             yield (
                 owner,
                 Violation(
                     ("spec", "selector"),
-                    f"selector {selector} also matches the pods of {first.kind} {first.name} "
-                    f"({where(first)}){more}",
+                    f"selector {overlaps.selector(a)} also matches the pods of "
+                    f"{first.kind} {first.name} ({where(first)}){more}",
                 ),
             )
+
+
+class _Overlaps:
+    """Which pod owners each owner's selector matches. Owners, identities and distinct
+    (namespace, selector) keys are small ints: the copies of an application share labels, so
+    pairs of owners are many and each must be cheap."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.owners = owners = pod_owners(ctx)
+        identities: dict[tuple[str, str, str, str], int] = {}
+        self.identity = [identities.setdefault(_identity(o), len(identities)) for o in owners]
+        self.twins: dict[int, list[int]] = {}  # identity defined more than once → its owners
+        for a, mine in enumerate(self.identity):
+            self.twins.setdefault(mine, []).append(a)
+        self.twins = {mine: found for mine, found in self.twins.items() if len(found) > 1}
+        keys: dict[tuple[str, Selector] | None, int] = {None: 0}  # 0: no usable selector
+        self.key = [keys.setdefault(_overlap_key(o), len(keys)) for o in owners]
+        self.keys = list(keys)
+        self.texts: dict[int, str] = {}
+        position = {id(obj): i for i, obj in enumerate(owners)}
+        matched: list[list[int]] = [[]]  # per key: the owners it matches, ascending
+        for namespace, selector in self.keys[1:]:  # type: ignore[misc]
+            found = (position.get(id(o)) for o in ctx.select_workloads(namespace, selector))
+            matched.append([b for b in found if b is not None])  # PodTemplates make no pods
+        self.members = [frozenset(found) for found in matched]
+        self.runs = [self._split(found) for found in matched]
+
+    def _split(self, found: list[int]) -> list[tuple[int, list[int]]]:
+        """The ascending owners `found`, split by their own key."""
+        runs: dict[int, list[int]] = {}
+        for b in found:
+            runs.setdefault(self.key[b], []).append(b)
+        return list(runs.items())
+
+    def selector(self, a: int) -> str:
+        """The text of a's selector (written once per distinct selector: many owners share it)."""
+        k = self.key[a]
+        if k not in self.texts:
+            self.texts[k] = str(self.keys[k][1])  # type: ignore[index]
+        return self.texts[k]
+
+    def partners(self, a: int) -> Collection[int]:
+        """The other owners whose pods a's selector matches, less the pairs reported before:
+        a pair is reported once, by the first owner (input order) whose selector matches the
+        other. Redefinitions (same identity) are left to duplicate-object."""
+        k = self.key[a]
+        if not k:
+            return ()  # an empty selector is a validation error for every controller kind
+        others: list[int] = []
+        for j, run in self.runs[k]:
+            if a in self.members[j]:  # the owners with key j before a reported their pair
+                run = run[bisect_right(run, a) :]
+            others += run
+        twins = self.twins.get(self.identity[a])
+        return set(others).difference(twins) if twins else others
+
+
+def _overlap_key(obj: ObjectView) -> tuple[str, Selector] | None:
+    selector = workload_selector(obj)
+    if selector is None or selector.everything:
+        return None
+    return obj.namespace, selector
 
 
 @set_rule(
