@@ -126,7 +126,7 @@ def make_plan(
 class LintFile:
     """What linting one file produced; crosses process boundaries (see `_shipped`)."""
 
-    __slots__ = ("documents", "findings", "source", "suppressions", "text")
+    __slots__ = ("documents", "findings", "source", "suppressions", "text", "views")
 
     def __init__(self, source: str, text: str | None) -> None:
         self.source = source
@@ -134,6 +134,9 @@ class LintFile:
         self.findings: list[Finding] = []
         self.suppressions: list[Suppression] = []
         self.documents: list[Document] = []
+        # the object rules' views of `documents`, kept for the set rules when made in the main
+        # process (None for a kind whose scope was not known yet: made again once CRDs are)
+        self.views: list[ObjectView | None] | None = None
 
     def __getstate__(self) -> tuple[Any, ...]:
         fields = (self.source, self.text, self.findings, self.suppressions)
@@ -142,6 +145,7 @@ class LintFile:
     def __setstate__(self, state: tuple[Any, ...]) -> None:
         self.source, self.text, self.findings, self.suppressions, documents = state
         self.documents = _landed(self.source, documents)
+        self.views = None
 
 
 def _shipped(docs: list[Document]) -> Any:
@@ -199,12 +203,14 @@ class LintExtension(FileExtension):
         text = loaded.text
         out = LintFile(loaded.source, text)
         table = FileSuppressions()
+        views: list[ObjectView | None] = []
         for doc in loaded.documents:
             note = suppress.annotation(doc, self.plan.known)
             if note is not None:
                 table.by_object[(doc.index, doc.ref)] = note
                 out.suppressions.append(note)
             view = view_of(doc, self.plan.settings)
+            views.append(view if _is_namespaced(view.group, view.kind) is not None else None)
             rules = self.plan.for_kind(view.group, view.kind, view.template is not None)
             for rule, check in rules:
                 try:  # the loop most of a lint run spends its time in: kept lean
@@ -216,6 +222,7 @@ class LintExtension(FileExtension):
                     out.findings.extend(object_findings(rule, view, violations, table))
         if self.plan.set_rules:
             out.documents = loaded.documents
+            out.views = views
             _release_nodes(loaded.documents)
         elif not out.findings and not findings and (text is None or "kubelint:" not in text):
             out.text = None  # nothing in main will need it
@@ -285,20 +292,29 @@ def rule_error(rule: Rule, view: ObjectView | None, exc: BaseException) -> Findi
 
 # -- the whole set (main process) --------------------------------------------------------------
 def set_findings(
-    plan: RulePlan, docs: Sequence[Document], tables: Mapping[str, FileSuppressions]
+    plan: RulePlan, files: Sequence[LintFile], tables: Mapping[str, FileSuppressions]
 ) -> list[Finding]:
     """Run the set rules over every object. Findings suppressed by an annotation are dropped
     before they are located; the rest are located file by file, document by document, so each
     file is composed again at most once. (Locating in forked processes was measured slower: the
     children copy the pages of the documents they touch.)"""
-    _register_crd_scopes(docs)
-    ctx = Context([view_of(d, plan.settings) for d in docs], plan.settings)
+    _register_crd_scopes(d for lf in files for d in lf.documents)
+    ctx = Context(list(_views(files, plan.settings)), plan.settings)
     found: list[tuple[Rule, ObjectView, Violation]] = []
     errors: list[Finding] = []
     for rule in plan.set_rules:
         _run_set_rule(rule, ctx, tables, found, errors)
     found.sort(key=lambda t: (t[1].doc.source, t[1].doc.index, t[1].doc.base_path))
     return [*errors, *(_located(rule, view, v) for rule, view, v in found)]
+
+
+def _views(files: Sequence[LintFile], settings: Settings) -> Iterator[ObjectView]:
+    """Every document's view: the object rules' where this process made it, else a new one."""
+    for lf in files:
+        views = lf.views or ()
+        for i, doc in enumerate(lf.documents):
+            view = views[i] if i < len(views) else None
+            yield view if view is not None else view_of(doc, settings)
 
 
 def _run_set_rule(
@@ -318,7 +334,7 @@ def _run_set_rule(
         errors.append(rule_error(rule, None, exc))
 
 
-def _register_crd_scopes(docs: Sequence[Document]) -> None:
+def _register_crd_scopes(docs: Iterable[Document]) -> None:
     try:
         from kubelint.k8s.scope import register_crd
     except ImportError:  # pragma: no cover
@@ -390,8 +406,7 @@ def lint_phase(
     tables = _suppression_tables(files, texts, plan.known)
     findings = [*findings, *(f for lf in files for f in lf.findings)]
     if plan.set_rules:
-        docs = [d for lf in files for d in lf.documents]
-        findings.extend(set_findings(plan, docs, tables))
+        findings.extend(set_findings(plan, files, tables))
     before = len(findings)
     findings = suppress.filter_findings(findings, tables)
     suppressed = before - len(findings)
