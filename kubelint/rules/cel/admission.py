@@ -24,6 +24,7 @@ from kubelint.rules.cel.runtime import (
     CelEvaluationError,
     Converted,
     Program,
+    compile_expression,
     evaluate_variables,
     failure_message,
 )
@@ -162,7 +163,7 @@ def _compile(text: Any, path: tuple[str | int, ...]) -> Program:
     if not isinstance(text, str) or not text.strip():
         raise PolicyError("expression: Required value", path)
     try:
-        return Program(text)
+        return compile_expression(text)
     except CelCompileError as exc:
         raise PolicyError(f"compilation failed: {exc}", path) from None
 

@@ -37,6 +37,7 @@ from kubelint.rules.cel.runtime import (
     Converted,
     CostExceeded,
     Program,
+    compile_expression,
     evaluate_variables,
     failure_message,
 )
@@ -255,7 +256,7 @@ def _compile(item: Mapping[str, Any], key: str, path: JsonPath) -> Program:
     if not isinstance(text, str) or not text.strip():
         raise _Invalid(f"{key} must be a non-empty CEL expression", path)
     try:
-        return Program(text)
+        return compile_expression(text)
     except CelCompileError as exc:
         offset = exc.column - 1 if exc.line == 1 else 0
         raise _Invalid(f"{key}: {exc}", path, offset) from None

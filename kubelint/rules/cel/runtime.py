@@ -10,6 +10,7 @@ a few dozen steps.
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -19,6 +20,8 @@ import lark
 from celpy import celtypes
 from celpy.celparser import CELParseError
 from celpy.evaluation import Activation, CELEvalError, Evaluator
+
+from kubelint.rules.cel import prebuilt
 
 DEFAULT_BUDGET = 50_000
 MAX_EXPRESSION_LENGTH = 5_000  # longer than any sane rule; bounds parse time
@@ -65,9 +68,11 @@ class _BudgetEvaluator(Evaluator):
 
 def _environment() -> celpy.Environment:
     """cel-python raises the interpreter's recursion limit process-wide when an Environment is
-    made; kubelint keeps the limit it had (deeply nested expressions fail to compile instead)."""
+    made; kubelint keeps the limit it had (deeply nested expressions fail to compile instead).
+    The parser comes prebuilt when it can (kubelint.rules.cel.prebuilt)."""
     saved = sys.getrecursionlimit()
     try:
+        prebuilt.install()
         return celpy.Environment()
     finally:
         sys.setrecursionlimit(saved)
@@ -138,6 +143,14 @@ class Program:
         except (RecursionError, ArithmeticError, TypeError, ValueError) as exc:
             raise CelEvaluationError(f"{type(exc).__name__}: {exc}") from None
         return value
+
+
+@functools.lru_cache(maxsize=1024)
+def compile_expression(text: str) -> Program:
+    """`Program(text)`, compiled once per process: a set often holds the same policy or rule
+    several times (a bundle rendered per namespace), and a Program keeps no state between
+    evaluations. Syntax errors are raised each time (not cached)."""
+    return Program(text)
 
 
 def _eval_message(exc: CELEvalError) -> str:

@@ -7,7 +7,7 @@ import textwrap
 from kubelint.k8s.scope import is_namespaced
 from kubelint.load import load_text
 from kubelint.model import Severity
-from kubelint.rules.cel.admission import admission_violations, resource_name
+from kubelint.rules.cel.admission import admission_violations, compile_policy, resource_name
 from kubelint.rules.context import Context
 from kubelint.rules.engine import ObjectView
 
@@ -230,3 +230,26 @@ def test_resource_names_come_from_the_table_else_kubernetes_guessing():
         "gateways",
         "proxies",
     ]
+
+
+def test_repeated_policies_share_compiled_expressions_and_still_report_their_own_errors():
+    """A bundle applied twice: the first policy of a name is the one bound; a later copy is
+    still checked, a broken one reported (its error is not remembered as a compiled Program)."""
+    bad = policy().replace("object.spec.replicas <= variables.limit", "object.spec.(")
+    docs = (policy(), namespace("prod", "prod"), PARAMS, binding(), deployment("web", "prod", 5))
+    once = run(*docs)
+    assert [(n, m) for n, m, _, _ in once] == [
+        ("web", "policy replica-limit (binding replica-limit-prod): replicas 5 > 3")
+    ]
+    assert run(*docs, policy()) == once
+    twice_broken = run(*docs, bad, bad)
+    error = (
+        "policy replica-limit: compilation failed: "
+        "CEL syntax error at line 1, column 13 of the expression"
+    )
+    invalid = ("replica-limit", error, None, "admission-policy-invalid")
+    assert twice_broken[:2] == [invalid, invalid]
+    assert twice_broken[2:] == once
+    compiled = [compile_policy(ObjectView(d, "")) for d in load_text(policy(), "p.yaml").documents]
+    again = [compile_policy(ObjectView(d, "")) for d in load_text(policy(), "p.yaml").documents]
+    assert compiled[0].validations[0].expression is again[0].validations[0].expression
