@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
 
+from kubelint.k8s.podspec import Container
 from kubelint.k8s.validation import invalid, is_int, is_port_number
 from kubelint.model import JsonPath
 from kubelint.rules.builtin._memo import (
@@ -17,7 +18,7 @@ from kubelint.rules.builtin._memo import (
     is_port_name,
     is_qualified_name,
 )
-from kubelint.rules.engine import WORKLOADS, Violation
+from kubelint.rules.engine import WORKLOADS, ObjectView, Violation
 
 POD_CONTROLLERS = WORKLOADS - {
     ("", "Pod"),
@@ -37,6 +38,15 @@ def mapping(value: Any) -> Mapping[str, Any]:
     """The value if it is a mapping, else an empty one (bodies hold plain dicts: `dict` is a
     much cheaper test than the Mapping ABC)."""
     return value if isinstance(value, dict) else _EMPTY
+
+
+def all_containers(obj: ObjectView) -> Iterator[Container]:
+    """`obj.containers(ephemeral=True)`, without listing the containers a second time when the
+    pod has no ephemeral containers (nearly always)."""
+    template = obj.template
+    if template is not None and "ephemeralContainers" in template.spec:
+        return obj.containers(ephemeral=True)
+    return obj.containers()
 
 
 def items(value: Any) -> Iterator[tuple[int, Mapping[str, Any]]]:
@@ -119,7 +129,7 @@ _VALID_PORT_NAMES: set[str] = set()
 
 def valid_port(value: Any, allow_name: bool = True) -> bool:
     """True when `port_violations(path, value, allow_name)` would report nothing."""
-    if is_int(value):
+    if value.__class__ is int or is_int(value):  # the first test is the cheap common case
         return 1 <= value <= 65535
     if isinstance(value, str) and allow_name:
         return remembered_valid(is_port_name, _VALID_PORT_NAMES, value)

@@ -7,7 +7,14 @@ from typing import Any
 
 from kubelint.k8s.podspec import Container
 from kubelint.model import Severity
-from kubelint.rules.builtin._pod import example_pod, example_workload, label, options, param
+from kubelint.rules.builtin._pod import (
+    all_containers,
+    example_pod,
+    example_workload,
+    label,
+    options,
+    param,
+)
 from kubelint.rules.engine import POD_TEMPLATES, ObjectView, Violation, object_rule
 
 RUN_TO_COMPLETION = frozenset({("batch", "Job"), ("batch", "CronJob")})
@@ -340,7 +347,7 @@ def zero_grace(obj: ObjectView) -> Iterator[Violation]:
     kinds=POD_TEMPLATES,
 )
 def duplicate_env(obj: ObjectView) -> Iterator[Violation]:
-    for c in obj.containers(ephemeral=True):
+    for c in all_containers(obj):
         env = c.body.get("env")
         if not isinstance(env, list) or len(env) < 2:
             continue
@@ -400,6 +407,6 @@ def host_network_dns(obj: ObjectView) -> Iterator[Violation]:
     kinds=POD_TEMPLATES,
 )
 def image_pull_never(obj: ObjectView) -> Iterator[Violation]:
-    for c in obj.containers(ephemeral=True):
+    for c in all_containers(obj):
         if c.body.get("imagePullPolicy") == "Never":
             yield Violation((*c.path, "imagePullPolicy"), f"{label(c)} never pulls its image")

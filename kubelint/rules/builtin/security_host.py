@@ -10,7 +10,7 @@ from typing import Any
 
 from kubelint.k8s.podspec import Container, PodTemplate
 from kubelint.model import JsonPath, Severity
-from kubelint.rules.builtin._pod import example_pod, label, options, param
+from kubelint.rules.builtin._pod import all_containers, example_pod, label, options, param
 from kubelint.rules.engine import POD_TEMPLATES, ObjectView, Violation, object_rule
 
 
@@ -153,7 +153,9 @@ RUNTIME_SOCKETS = ("docker.sock", "containerd.sock", "crio.sock", "cri-dockerd.s
 )
 def runtime_socket(obj: ObjectView) -> Iterator[Violation]:
     template = obj.template
-    for where, name, path in host_paths(template) if template is not None else ():
+    if template is None or not template.spec.get("volumes"):
+        return  # the common case, without starting host_paths
+    for where, name, path in host_paths(template):
         if path.endswith(RUNTIME_SOCKETS):
             yield Violation(where, f'volume "{name}" mounts the runtime socket {path}')
 
@@ -204,9 +206,12 @@ options("sensitive-host-path", paths=SENSITIVE_HOST_PATHS)
 )
 def sensitive_host_path(obj: ObjectView) -> Iterator[Violation]:
     """Option `paths`: the directories (exact matches after normalisation)."""
-    sensitive = _normal_paths(tuple(param(obj, "sensitive-host-path", "paths")))
+    paths = param(obj, "sensitive-host-path", "paths")
     template = obj.template
-    for where, name, path in host_paths(template) if template is not None else ():
+    if template is None or not template.spec.get("volumes"):
+        return  # the common case: no set of paths needed
+    sensitive = _normal_paths(tuple(paths))
+    for where, name, path in host_paths(template):
         if path in sensitive:
             yield Violation(where, f'volume "{name}" mounts the host directory {path}')
 
@@ -238,7 +243,7 @@ def writable_host_mount(obj: ObjectView) -> Iterator[Violation]:
     if template is None:
         return
     host = {name: path for _, name, path in host_paths(template)}
-    for c in obj.containers(ephemeral=True):
+    for c in all_containers(obj):
         mounts = c.body.get("volumeMounts")
         for i, mount in enumerate(mounts if isinstance(mounts, list) else ()):
             name = mount.get("name") if isinstance(mount, Mapping) else None

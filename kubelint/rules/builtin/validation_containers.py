@@ -13,6 +13,7 @@ from kubelint.rules.builtin._memo import is_dns1123_label, is_env_var_name, is_p
 from kubelint.rules.builtin._validation import (
     JOBS,
     POD_CONTROLLERS,
+    all_containers,
     items,
     mapping,
     one_of,
@@ -49,14 +50,17 @@ spec:
 )
 def invalid_container_name(obj: ObjectView) -> Iterator[Violation]:
     template = obj.template
+    if template is None:
+        return
+    spec = template.spec
     for list_name in CONTAINER_LISTS:  # `- null` decodes to a container without a name
-        items = template.spec.get(list_name) if template is not None else None
-        if isinstance(items, list) and None in items:
+        items = spec.get(list_name)
+        if items is not None and isinstance(items, list) and None in items:
             for i, item in enumerate(items):
                 if item is None:
                     yield Violation((*template.spec_path, list_name, i), "name: Required value")
-    seen: set[str] = set()
-    for container in obj.containers(ephemeral=True):
+    seen: list[str] = []  # a pod has a few containers: a list is cheaper than a set
+    for container in all_containers(obj):
         name = container.body.get("name")
         if not isinstance(name, str):
             continue
@@ -66,7 +70,7 @@ def invalid_container_name(obj: ObjectView) -> Iterator[Violation]:
                 yield Violation(path, invalid(name, problem))
             if name in seen:
                 yield Violation(path, f'Duplicate value: "{name}"')
-        seen.add(name)
+        seen.append(name)
 
 
 @object_rule(
@@ -87,33 +91,36 @@ def invalid_container_name(obj: ObjectView) -> Iterator[Violation]:
     kinds=POD_TEMPLATES,
 )
 def invalid_container_port(obj: ObjectView) -> Iterator[Violation]:
-    host_ports: set[str] = set()  # "protocol/hostIP/port", shared by the regular containers
-    for container in obj.containers(ephemeral=True):
+    host_ports: set[str] | None = None  # "protocol/hostIP/port", shared by regular containers
+    for container in all_containers(obj):
         ports = container.body.get("ports")
-        if not ports:
+        if not ports or not isinstance(ports, list):
             continue
         names: set[str] = set()
-        for i, port in items(ports):
-            if not _valid_port(port, names):
-                yield from _port((*container.path, "ports", i), port, names)
+        for i, port in enumerate(ports):
+            if not isinstance(port, dict):
+                continue
             host = port.get("hostPort")
-            if container.kind == "containers" and is_int(host) and host != 0:
+            if not _valid_port(port, host, names):
+                yield from _port((*container.path, "ports", i), port, names)
+            if host is not None and host != 0 and is_int(host) and container.kind == "containers":
                 key = f"{port.get('protocol') or 'TCP'}/{port.get('hostIP') or ''}/{host}"
+                if host_ports is None:
+                    host_ports = set()
                 if key in host_ports:
                     path = (*container.path, "ports", i, "hostPort")
                     yield Violation(path, f'Duplicate value: "{key}"')
                 host_ports.add(key)
 
 
-def _valid_port(port: Mapping[str, Any], names: set[str]) -> bool:
+def _valid_port(port: Mapping[str, Any], host: Any, names: set[str]) -> bool:
     """True when `_port` would report nothing (the common case); records the port's name."""
     name = port.get("name")
     if isinstance(name, str) and (name in names or not valid_port(name)):
         return False
     if not valid_port(port.get("containerPort"), allow_name=False):
         return False
-    host = port.get("hostPort")
-    if is_int(host) and host != 0 and not valid_port(host, allow_name=False):
+    if host is not None and is_int(host) and host != 0 and not valid_port(host, allow_name=False):
         return False
     if isinstance(name, str):
         names.add(name)
@@ -151,7 +158,7 @@ def _port(path: JsonPath, port: Mapping[str, Any], names: set[str]) -> Iterator[
     kinds=POD_TEMPLATES,
 )
 def duplicate_container_port(obj: ObjectView) -> Iterator[Violation]:
-    for container in obj.containers(ephemeral=True):
+    for container in all_containers(obj):
         ports = container.body.get("ports")
         if not isinstance(ports, list) or len(ports) < 2:
             continue
@@ -179,6 +186,7 @@ _PROBE_COUNTS = (
 )
 _LIFECYCLE_HANDLERS = ("exec", "httpGet", "tcpSocket", "sleep")
 _HANDLER_SET, _LIFECYCLE_HANDLER_SET = frozenset(_HANDLERS), frozenset(_LIFECYCLE_HANDLERS)
+_PROBE_COUNT_SET = frozenset(_PROBE_COUNTS)
 _PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
 
 
@@ -220,15 +228,26 @@ def invalid_probe(obj: ObjectView) -> Iterator[Violation]:
 
 
 def _valid_probe(kind: str, probe: Mapping[str, Any]) -> bool:
-    """True when `_probe` would report nothing (the common case)."""
-    if not valid_one_of(probe, _HANDLER_SET) or not _valid_handler_ports(probe):
-        return False
-    for field in _PROBE_COUNTS:
-        value = probe.get(field)
-        if is_int(value) and value < 0:
-            return False
-    success = probe.get("successThreshold")
-    return kind == "readinessProbe" or not is_int(success) or success == 1
+    """True when `_probe` would report nothing (the common case): one pass over the fields."""
+    handlers = 0
+    for field, value in probe.items():
+        if value is None:
+            continue
+        if field in _HANDLER_SET:
+            handlers += 1
+            if (
+                field != "exec"
+                and isinstance(value, dict)
+                and not valid_port(value.get("port"), field != "grpc")
+            ):
+                return False
+        elif field in _PROBE_COUNT_SET and isinstance(value, int):
+            if value < 0:
+                return False
+            liveness = kind != "readinessProbe"  # liveness and startup succeed on the first success
+            if field == "successThreshold" and liveness and value != 1 and is_int(value):
+                return False
+    return handlers == 1
 
 
 def _probe(path: JsonPath, kind: str, probe: Mapping[str, Any]) -> Iterator[Violation]:
@@ -282,12 +301,15 @@ _ENV_SOURCE_SET = frozenset(_ENV_SOURCES)
 )
 def invalid_env(obj: ObjectView) -> Iterator[Violation]:
     relaxed = _relaxed_env_names(obj.settings.kubernetes_version)
-    for container in obj.containers(ephemeral=True):
+    for container in all_containers(obj):
         body = container.body
         env = body.get("env")
         if env and not _valid_env(env, relaxed):
             yield from _env(container.path, env, relaxed)
-        for i, source in items(body.get("envFrom")):
+        sources = body.get("envFrom")
+        if not sources:
+            continue
+        for i, source in items(sources):
             prefix = source.get("prefix")
             if isinstance(prefix, str) and prefix:
                 for problem in is_env_var_name(prefix, relaxed):
@@ -317,10 +339,14 @@ def _valid_env(env: Any, relaxed: bool) -> bool:
         if not isinstance(item, dict):
             continue
         name = item.get("name")
-        if isinstance(name, str) and not remembered_valid(check, valid_names, name):
+        if (
+            isinstance(name, str)
+            and name not in valid_names  # seen valid before: no call needed
+            and not remembered_valid(check, valid_names, name)
+        ):
             return False
         source = item.get("valueFrom")
-        if isinstance(source, dict) and not _valid_value_from(item, source):
+        if source is not None and isinstance(source, dict) and not _valid_value_from(item, source):
             return False
     return True
 

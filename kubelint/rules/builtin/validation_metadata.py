@@ -16,7 +16,12 @@ from kubelint.k8s.validation import (
 from kubelint.model import JsonPath, Severity
 from kubelint.rules.builtin._memo import is_dns1123_label as memo_dns1123_label
 from kubelint.rules.builtin._memo import is_qualified_name
-from kubelint.rules.builtin._validation import label_violations, remembered_valid, valid_labels
+from kubelint.rules.builtin._validation import (
+    label_violations,
+    remembered_valid,
+    valid_dns1123_label,
+    valid_labels,
+)
 from kubelint.rules.engine import ObjectView, Violation, object_rule
 
 NameCheck = Callable[[str], Sequence[str]]
@@ -39,10 +44,13 @@ _VALID_NAMES: dict[NameCheck, set[str]] = {
     check: set()
     for check in (is_dns1123_label, is_dns1035_label, is_path_segment_name, is_dns1123_subdomain)
 }
+_OTHER_FORMAT_KINDS = frozenset(kind for _, kind in NAME_FORMATS)
+"""Names of the kinds in NAME_FORMATS: other kinds are DNS-1123 subdomains whatever their group."""
 
 CRONJOB_NAME_MAX = 52  # the controller appends an 11-character suffix to name a Job (≤ 63)
 _CRONJOB = ("batch", "CronJob")
 _CRD = ("apiextensions.k8s.io", "CustomResourceDefinition")
+_SPECIAL_KINDS = frozenset({_CRONJOB[1], _CRD[1]})  # with more to check than the name's format
 
 
 @object_rule(
@@ -76,9 +84,14 @@ spec:
 """,
 )
 def invalid_name(obj: ObjectView) -> Iterator[Violation]:
-    meta, kind = obj.metadata, (obj.group, obj.kind)
-    check = NAME_FORMATS.get(kind, is_dns1123_subdomain)
+    meta, kind = obj.metadata, obj.kind
     name = meta.get("name")
+    check = is_dns1123_subdomain
+    if kind in _OTHER_FORMAT_KINDS:  # a kind name is enough to rule the others out
+        check = NAME_FORMATS.get((obj.group, kind), is_dns1123_subdomain)
+    if name.__class__ is str and name in _VALID_NAMES[check] and kind not in _SPECIAL_KINDS:
+        return  # the common case: a name seen valid before, on a kind without special rules
+    kind = (obj.group, kind)
     if isinstance(name, str) and name:
         if not remembered_valid(check, _VALID_NAMES[check], name):
             for problem in check(name):
@@ -139,7 +152,7 @@ def invalid_namespace(obj: ObjectView) -> Iterator[Violation]:
     if not obj.namespace:
         return  # cluster-scoped: the apiserver drops metadata.namespace
     namespace = obj.metadata.get("namespace")
-    if isinstance(namespace, str) and namespace:
+    if isinstance(namespace, str) and namespace and not valid_dns1123_label(namespace):
         for problem in memo_dns1123_label(namespace):
             yield Violation(("metadata", "namespace"), invalid(namespace, problem))
 
@@ -229,19 +242,19 @@ def _annotation_key_problems(key: str) -> Sequence[str]:
 _VALID_ANNOTATION_KEYS: set[str] = set()
 
 
-def _byte_size(text: str) -> int:
-    return len(text) if text.isascii() else len(text.encode())
-
-
 def _valid_annotations(annotations: Mapping[str, Any]) -> bool:
     """True when `_annotation_violations` would report nothing (the common case)."""
     size = 0
     for key, value in annotations.items():
         if not isinstance(key, str):
             continue
-        if not remembered_valid(_annotation_key_problems, _VALID_ANNOTATION_KEYS, key):
+        if key not in _VALID_ANNOTATION_KEYS and not remembered_valid(
+            _annotation_key_problems, _VALID_ANNOTATION_KEYS, key
+        ):
             return False
-        size += _byte_size(key) + (_byte_size(value) if isinstance(value, str) else 0)
+        size += len(key) if key.isascii() else len(key.encode())  # UTF-8 bytes, cheaply
+        if isinstance(value, str):
+            size += len(value) if value.isascii() else len(value.encode())
     return size <= TOTAL_ANNOTATION_SIZE
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any
@@ -120,11 +121,52 @@ def _quantity_problems(value: Any) -> list[str]:
 
 
 _VALID_QUANTITIES: set[str] = set()
+_OTHER_KIND_NAMES = frozenset(kind for _, kind in _OTHER_KINDS)
+
+
+def _plainly_valid(obj: ObjectView) -> bool:
+    """True when `invalid_quantity` would report nothing, checked without listing the maps:
+    the containers' requests and limits hold valid quantities and nothing else holds any."""
+    if obj.kind in _OTHER_KIND_NAMES:
+        return False
+    template = obj.template
+    if template is None:
+        return True
+    for container in obj.containers():
+        resources = container.body.get("resources")
+        if resources and not _valid_resources(resources):
+            return False
+    spec = template.spec
+    if spec.get("resources") or spec.get("overhead"):
+        return False
+    volumes = spec.get("volumes")
+    if volumes and isinstance(volumes, list):
+        for volume in volumes:
+            if isinstance(volume, dict) and ("ephemeral" in volume or _size_limit(volume)):
+                return False
+    return True
+
+
+def _size_limit(volume: Mapping[str, Any]) -> bool:
+    empty_dir = volume.get("emptyDir")
+    return isinstance(empty_dir, dict) and "sizeLimit" in empty_dir
+
+
+def _valid_resources(resources: Any) -> bool:
+    if not isinstance(resources, dict):
+        return True
+    for field in ("requests", "limits"):
+        values = resources.get(field)
+        if values and isinstance(values, dict) and not _valid_quantities(values):
+            return False
+    return True
 
 
 def _valid_quantities(values: Mapping[str, Any]) -> bool:
     """True when no quantity of the map has a problem (the common case)."""
     for key, value in values.items():
+        if value.__class__ is str and value in _VALID_QUANTITIES:
+            continue  # seen valid before
         if not isinstance(key, str):
             continue
         if isinstance(value, str):
@@ -171,6 +213,8 @@ spec:
 """,
 )
 def invalid_quantity(obj: ObjectView) -> Iterator[Violation]:
+    if _plainly_valid(obj):
+        return  # the common case, decided without listing the maps
     for base, field, values in quantity_maps(obj):
         if _valid_quantities(values):
             continue
@@ -214,18 +258,50 @@ def requests_exceed_limits(obj: ObjectView) -> Iterator[Violation]:
     if template is None:
         return
     for container in obj.containers():
-        if container.body.get("resources"):
+        resources = container.body.get("resources")
+        if resources and not _within_limits(resources):
             yield from _requests_vs_limits(container.path, container.body)
-    if template.spec.get("resources"):
+    resources = template.spec.get("resources")
+    if resources and not _within_limits(resources):
         yield from _requests_vs_limits(template.spec_path, template.spec)
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+_MISSING = object()  # a request without a limit
+
+
+def _within_limits(resources: Any) -> bool:
+    """True when `_requests_vs_limits` would report nothing (the common case)."""
+    if not isinstance(resources, dict):
+        return True
+    requests = resources.get("requests")
+    if not requests or not isinstance(requests, dict):
+        return True
+    limits = mapping(resources.get("limits"))
+    for name, raw in requests.items():
+        if not isinstance(name, str):
+            continue
+        limit = limits.get(name, _MISSING)
+        if type(raw) in _SCALARS and (limit is _MISSING or type(limit) in _SCALARS):
+            if not _request_fits(name, raw, limit):
+                return False
+        elif _request_problem(name, raw, limits) is not None:
+            return False
+    return True
+
+
+@functools.lru_cache(maxsize=8192, typed=True)  # typed: 1 and 1.0 are different quantities
+def _request_fits(name: str, raw: Any, limit: Any) -> bool:
+    """Whether a request of `raw` fits a limit of `limit` (_MISSING: none): requests and limits
+    repeat (cpu 100m, limit 1), their comparison is a pure function of the strings."""
+    limits = {} if limit is _MISSING else {name: limit}
+    return _request_problem(name, raw, limits) is None
 
 
 def _requests_vs_limits(path: JsonPath, owner: Mapping[str, Any]) -> Iterator[Violation]:
     resources = mapping(owner.get("resources"))
     requests, limits = mapping(resources.get("requests")), mapping(resources.get("limits"))
     names = [k for k in requests if isinstance(k, str)]
-    if not any(_request_problem(name, requests[name], limits) for name in names):
-        return  # the common case: no need to sort
     for name in sorted(names):
         problem = _request_problem(name, requests[name], limits)
         if problem is not None:

@@ -27,6 +27,10 @@ _AFFINITIES = ("podAffinity", "podAntiAffinity")
 Selectors = Iterator[tuple[JsonPath, Any]]
 _NETWORK_POLICY = ("networking.k8s.io", "NetworkPolicy")
 _PDB = ("policy", "PodDisruptionBudget")
+_MAP_SELECTOR_KINDS = frozenset(kind for _, kind in MAP_SELECTORS)
+_TEMPLATELESS_KINDS = frozenset({_NETWORK_POLICY[1], _PDB[1], *_MAP_SELECTOR_KINDS})
+"""Kinds that may hold a selector without having a pod template (a kind name is enough to
+rule the others out)."""
 
 
 def _term_selectors(path: JsonPath, term: Mapping[str, Any]) -> Selectors:
@@ -75,17 +79,22 @@ def label_selectors(obj: ObjectView) -> list[tuple[JsonPath, Any]]:
     found = []
     if kind == _NETWORK_POLICY:
         found += _network_policy_selectors(spec)
-    elif (
-        kind not in MAP_SELECTORS
-        and spec.get("selector") is not None
-        and (template is not None or kind == _PDB)
-    ):
-        found.append((("spec", "selector"), spec["selector"]))
+    else:
+        selector = spec.get("selector")
+        if (
+            selector is not None
+            and kind not in MAP_SELECTORS
+            and (template is not None or kind == _PDB)
+        ):
+            found.append((_SPEC_SELECTOR, selector))
     if template is not None and (
         template.spec.get("affinity") or template.spec.get("topologySpreadConstraints")
     ):
         found += _pod_selectors(template)
     return found
+
+
+_SPEC_SELECTOR = ("spec", "selector")
 
 
 def _plainly_valid(body: Any) -> bool:
@@ -177,10 +186,14 @@ spec:
 """,
 )
 def invalid_selector(obj: ObjectView) -> Iterator[Violation]:
-    for path, body in label_selectors(obj):
-        if not _plainly_valid(body):
-            yield from _selector_problems(path, body)
-    if (obj.group, obj.kind) in MAP_SELECTORS:
+    template, kind = obj.template, obj.kind
+    if template is None and kind not in _TEMPLATELESS_KINDS:
+        return  # most objects (ConfigMaps, RBAC, …) hold no selector
+    if template is not None or kind != "Service":  # a Service holds only its map selector
+        for path, body in label_selectors(obj):
+            if not _plainly_valid(body):
+                yield from _selector_problems(path, body)
+    if kind in _MAP_SELECTOR_KINDS and (obj.group, kind) in MAP_SELECTORS:
         selector = obj.spec.get("selector")
         if not valid_labels(selector):
             yield from label_violations(("spec", "selector"), selector)

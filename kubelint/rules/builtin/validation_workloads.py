@@ -90,28 +90,35 @@ spec:
 """,
 )
 def invalid_count(obj: ObjectView) -> Iterator[Violation]:
-    kind, spec = (obj.group, obj.kind), obj.spec
+    spec, template = obj.spec, obj.template
+    if not spec and template is None:
+        return  # no counts to check (ConfigMaps, RBAC objects, …)
+    kind = (obj.group, obj.kind)
     for field in NON_NEGATIVE.get(kind, ()):
         value = spec.get(field)
-        if _negative(value):
+        if isinstance(value, int) and value < 0:  # as `_negative`: booleans are never < 0
             yield _negative_violation(("spec", field), value)
-    if kind == ("batch", "CronJob"):
+    if kind == _CRONJOB_KIND:
         job = mapping(mapping(spec.get("jobTemplate")).get("spec"))
         for field in _JOB:
             if _negative(job.get(field)):
                 yield _negative_violation(("spec", "jobTemplate", "spec", field), job[field])
-    template = obj.template
     if template is not None:
         grace = template.spec.get("terminationGracePeriodSeconds")
-        if _negative(grace):
+        if isinstance(grace, int) and grace < 0:
             path = (*template.spec_path, "terminationGracePeriodSeconds")
             yield _negative_violation(path, grace)
+    if obj.kind != "Deployment":
+        return
     progress, ready = spec.get("progressDeadlineSeconds"), spec.get("minReadySeconds")
-    if obj.kind == "Deployment" and is_int(progress) and is_int(ready) and progress <= ready:
+    if is_int(progress) and is_int(ready) and progress <= ready:
         yield Violation(
             ("spec", "progressDeadlineSeconds"),
             invalid(progress, "must be greater than minReadySeconds"),
         )
+
+
+_CRONJOB_KIND = ("batch", "CronJob")
 
 
 def _negative(value: Any) -> bool:
