@@ -3,6 +3,7 @@ internal error."""
 
 from __future__ import annotations
 
+import gc
 import importlib
 import os
 import sys
@@ -87,7 +88,10 @@ def _silence_stdout() -> None:
 
 def entry() -> None:
     """Console-script entry: exits without tearing the interpreter down (saves ~10 ms of a
-    pre-commit run); everything kubelint wrote is flushed first."""
+    pre-commit run); everything kubelint wrote is flushed first. The cyclic garbage collector
+    stays off in this one-shot process: kubelint makes no cycles worth collecting, and each
+    collection walks every object still held (the findings of a large lint: ~0.15 s)."""
+    gc.disable()
     code = main()
     try:
         sys.stdout.flush()
