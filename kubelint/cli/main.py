@@ -11,6 +11,7 @@ import sys
 import click
 
 from kubelint import __version__
+from kubelint.lifetime import exit_follows
 
 EXIT_INTERNAL = 2
 
@@ -92,6 +93,7 @@ def entry() -> None:
     stays off in this one-shot process: kubelint makes no cycles worth collecting, and each
     collection walks every object still held (the findings of a large lint: ~0.15 s)."""
     gc.disable()
+    exit_follows()
     code = main()
     try:
         sys.stdout.flush()

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from kubelint import codes
+from kubelint.lifetime import let_go
 from kubelint.load import LoadedFile, Positions
 from kubelint.load.parse import RawDocument, YamlText
 from kubelint.model import Document, Finding, Location, ObjectRef, Severity
@@ -305,7 +306,9 @@ def set_findings(
     for rule in plan.set_rules:
         _run_set_rule(rule, ctx, tables, found, errors)
     found.sort(key=lambda t: (t[1].doc.source, t[1].doc.index, t[1].doc.base_path))
-    return [*errors, *(_located(rule, view, v) for rule, view, v in found)]
+    located = [*errors, *(_located(rule, view, v) for rule, view, v in found)]
+    let_go(ctx)
+    return located
 
 
 def _views(files: Sequence[LintFile], settings: Settings) -> Iterator[ObjectView]:
@@ -384,6 +387,7 @@ def _run_lint(
     findings, suppressed = lint_phase(
         files, texts, plan, [*result.findings, *extra], severity or {}
     )
+    let_go(files)
     baselined = 0
     if baseline is not None:
         findings, baselined = baseline.filter(findings)
