@@ -6,6 +6,7 @@ Plain immutable data, no I/O. Stages produce `Finding`s; only `kubelint.report` 
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
@@ -66,6 +67,20 @@ def format_path(path: JsonPath) -> str:
     Keys that are not simple identifiers are bracket-quoted:
     metadata.labels["app.kubernetes.io/name"].
     """
+    if path.__class__ is tuple:  # findings' paths: the same few repeat across thousands
+        try:
+            return _format_tuple(path)
+        except TypeError:  # unhashable step: not a JsonPath, formatted as it comes
+            pass
+    return _format(path)
+
+
+@functools.lru_cache(maxsize=4096)
+def _format_tuple(path: tuple[str | int, ...]) -> str:
+    return _format(path)
+
+
+def _format(path: JsonPath) -> str:
     out: list[str] = []
     for part in path:
         if isinstance(part, int):
