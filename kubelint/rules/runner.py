@@ -214,8 +214,12 @@ class LintExtension(FileExtension):
             views.append(view if _is_namespaced(view.group, view.kind) is not None else None)
             rules = self.plan.for_kind(view.group, view.kind, view.template is not None)
             for rule, check in rules:
-                try:  # the loop most of a lint run spends its time in: kept lean
-                    violations = list(check(view))
+                # the loop a lint run spends most of its time in, kept lean: iterating a rule
+                # that reports nothing costs about half of `list(check(view))`
+                violations: list[Violation] = []
+                try:
+                    for violation in check(view):
+                        violations.append(violation)
                 except Exception as exc:  # a bug in the rule, never the user's fault
                     out.findings.append(rule_error(rule, view, exc))
                     continue
