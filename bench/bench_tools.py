@@ -327,9 +327,21 @@ def kv_tool(kv_python: Path) -> Tool:
 
 
 def kubelint_env() -> dict[str, str]:
+    """The environment kubelint's timed processes run in: this checkout first on the path, with
+    its bytecode compiled (see `compile_bytecode`)."""
+    compile_bytecode()
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
     return env
+
+
+def compile_bytecode() -> None:
+    """Write kubelint's .pyc files, as `pip install` does: with PYTHONDONTWRITEBYTECODE set (as
+    on this machine) a checkout would otherwise compile every module in every timed process
+    (≈ 60 ms for `kubelint lint`'s rules alone), which no installed kubelint does."""
+    import compileall
+
+    compileall.compile_dir(REPO_ROOT / "kubelint", quiet=1)
 
 
 def kubelint_problem(python: str) -> str | None:
