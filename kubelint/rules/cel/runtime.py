@@ -175,17 +175,21 @@ class Converted:
 
 
 def json_to_cel(document: Any) -> Any:
-    """celpy.json_to_cel without recursion (objects nest up to --max-depth 900, deeper than
-    Python's recursion limit allows) and with Go's integer ranges: an integer beyond int64 is a
-    uint, beyond uint64 a double (celpy raises on anything beyond int64)."""
+    """celpy.json_to_cel, lazily and without recursion, with Go's integer ranges.
+
+    A mapping becomes a `_LazyMap` whose values are converted when an expression first reads
+    them (as the apiserver's own conversion of unstructured objects is lazy: a policy reading
+    `object.spec.group` must not pay for a CRD's whole schema); lists are converted at once,
+    with an explicit stack (objects nest up to --max-depth 900, deeper than Python's recursion
+    limit allows). An integer beyond int64 is a uint, beyond uint64 a double (celpy raises on
+    anything beyond int64)."""
     root: list[Any] = [None]
     stack: list[tuple[Any, Any, Any]] = [(document, root, 0)]  # value, its container, its key
     while stack:
         value, container, key = stack.pop()
         out: Any
-        if isinstance(value, Mapping):  # keys in the document's order, values filled in later
-            out = celtypes.MapType({_scalar_to_cel(k): None for k in value})
-            stack.extend((v, out, _scalar_to_cel(k)) for k, v in value.items())
+        if isinstance(value, Mapping):
+            out = _LazyMap(value)
         elif isinstance(value, list | tuple):
             out = celtypes.ListType([None] * len(value))
             stack.extend((v, out, i) for i, v in enumerate(value))
@@ -193,6 +197,54 @@ def json_to_cel(document: Any) -> Any:
             out = _scalar_to_cel(value)
         container[key] = out
     return root[0]
+
+
+_PENDING = object()
+
+
+class _LazyMap(celtypes.MapType):
+    """A CEL map of a JSON object: keys converted at once, each value on first read. Whatever
+    reads values other than by key (items, values, printing) converts them all first."""
+
+    def __init__(self, raw: Mapping[Any, Any]) -> None:
+        super().__init__()
+        self._raw: dict[Any, Any] = {}
+        for name, value in raw.items():  # keys in the document's order
+            key = _scalar_to_cel(name)
+            dict.__setitem__(self, key, _PENDING)
+            self._raw[key] = value
+
+    def __getitem__(self, key: Any) -> Any:
+        value = super().__getitem__(key)  # checks the key type; KeyError when absent
+        if value is _PENDING:
+            value = json_to_cel(self._raw[key])
+            dict.__setitem__(self, key, value)
+        return value
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        if not celtypes.MapType.valid_key_type(key):
+            raise TypeError(f"unsupported key type: {type(key)}")
+        if key in self:
+            return self[key]
+        if default is not None:
+            return default
+        raise KeyError(key)
+
+    def _all(self) -> None:
+        for key in self.keys():
+            self[key]
+
+    def items(self) -> Any:
+        self._all()
+        return super().items()
+
+    def values(self) -> Any:
+        self._all()
+        return super().values()
+
+    def __repr__(self) -> str:
+        self._all()
+        return f"MapType({dict.__repr__(self)})"
 
 
 def _scalar_to_cel(value: Any) -> Any:
