@@ -261,19 +261,28 @@ def _checked(v: Violation) -> Violation:
         isinstance(p, str) or (isinstance(p, int) and not isinstance(p, bool)) for p in path
     ):
         raise TypeError(f"the rule yielded a malformed violation: {v!r}")
-    return Violation(path, v.message, v.hint, bool(v.at_key))
+    if v.severity is not None and not isinstance(v.severity, Severity):
+        raise TypeError(f"the rule yielded a malformed severity: {v!r}")
+    if v.code is not None:
+        codes.lookup(v.code)  # KeyError: not a catalogue code
+    return Violation(path, v.message, v.hint, bool(v.at_key), v.severity, v.code)
 
 
 def _located(rule: Rule, view: ObjectView, v: Violation) -> Finding:
+    """The finding: under the rule's code, name and severity unless the violation carries its
+    own (an admission policy's Warn action; a custom rule's evaluation error)."""
+    code, name, severity = rule.code, rule.name, rule.severity
+    if v.code is not None:
+        code, name, severity, _ = codes.lookup(v.code)
     doc = view.doc
     where = doc.locate(v.path, v.at_key)
     return Finding(
         doc.source,
         where.line,
         where.column,
-        rule.code,
-        rule.name,
-        rule.severity,
+        code,
+        name,
+        v.severity or severity,
         v.message,
         doc.ref,
         v.path,

@@ -253,3 +253,18 @@ def test_repeated_policies_share_compiled_expressions_and_still_report_their_own
     compiled = [compile_policy(ObjectView(d, "")) for d in load_text(policy(), "p.yaml").documents]
     again = [compile_policy(ObjectView(d, "")) for d in load_text(policy(), "p.yaml").documents]
     assert compiled[0].validations[0].expression is again[0].validations[0].expression
+
+
+def test_validation_actions_set_the_reported_severity_end_to_end():
+    """Warn and Audit bindings report at warning and info through the runner, not at KL610's
+    default severity."""
+    import kubelint.rules.builtin  # noqa: F401  (registers KL610)
+    from kubelint.rules.engine import REGISTRY
+    from kubelint.rules.runner import lint_texts, make_plan
+
+    example = REGISTRY["KL610"].failing
+    plan = make_plan([REGISTRY["KL610"]])
+    for actions, severity in (("[Warn]", "warning"), ("[Audit]", "info"), ("[Deny]", "error")):
+        text = example.replace("validationActions: [Deny]", f"validationActions: {actions}")
+        found = lint_texts({"x.yaml": text}, plan)
+        assert [(f.code, str(f.severity)) for f in found] == [("KL610", severity)], actions

@@ -10,6 +10,7 @@ from kubelint.load import load_text
 from kubelint.rules.cel.custom import load_custom_rules
 from kubelint.rules.cel.runtime import CostExceeded, Program
 from kubelint.rules.engine import ObjectView
+from kubelint.rules.runner import lint_texts, make_plan
 
 RULE = """\
 apiVersion: kubelint.dev/v1alpha1
@@ -106,3 +107,13 @@ def test_budget_counts_comprehension_iterations():
     assert program.evaluate({"object": list(range(20))}, budget=1_000) is True  # ~420 steps
     with pytest.raises(CostExceeded):
         program.evaluate({"object": list(range(40))}, budget=1_000)  # ~1,640 steps
+
+
+def test_evaluation_errors_are_reported_under_their_own_code_through_the_runner(tmp_path):
+    """The runner keeps a violation's own code (KL601 cel-evaluation-error), not the rule's."""
+    text = RULE.replace("'team' in variables.labels", "object.spec.template.spec.x == 1")
+    rule = load_custom_rules([str(write(tmp_path, text))])[0][0]
+    found = lint_texts({"d.yaml": DEPLOY % "{app: web}"}, make_plan([rule]))
+    assert [(f.code, f.name, str(f.severity)) for f in found] == [
+        ("KL601", "cel-evaluation-error", "warning")
+    ]
