@@ -403,7 +403,8 @@ def test_lint_custom_rule_unknown_function_message_is_short(tmp_path, capsys):
     pod = write(tmp_path, "pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n")
     code, out, _ = run(capsys, "lint", "--no-config", "--custom-rules", rule, "-o", "json", pod)
     assert code == 0  # custom rules warn by default
-    (message,) = [f["message"] for f in json.loads(out)["findings"] if f["rule"] == "r"]
+    found = json.loads(out)["findings"]
+    (message,) = [f["message"] for f in found if f["rule"] == "cel-evaluation-error"]
     assert message == "rule r: undeclared reference to 'isGreaterThan'"
 
 
