@@ -117,6 +117,17 @@ def label_violations(path: JsonPath, labels: Any) -> Iterator[Violation]:
                 yield Violation((*path, key), invalid(value, problem))
 
 
+def unique_name(
+    path: JsonPath, name: str, check: Callable[[str], Sequence[str]], seen: set[str]
+) -> Iterator[Violation]:
+    """A list item's `name` at `path`: valid by `check` and not among `seen` (then recorded)."""
+    for problem in check(name):
+        yield Violation(path, invalid(name, problem))
+    if name in seen:
+        yield Violation(path, f'Duplicate value: "{name}"')
+    seen.add(name)
+
+
 def string_items(value: Any) -> Iterator[tuple[str, str]]:
     """(key, value) pairs of a mapping whose keys and values are strings."""
     for key, item in mapping(value).items():

@@ -19,6 +19,7 @@ from kubelint.rules.builtin._validation import (
     one_of,
     port_violations,
     remembered_valid,
+    unique_name,
     valid_dns1123_label,
     valid_one_of,
     valid_port,
@@ -130,11 +131,7 @@ def _valid_port(port: Mapping[str, Any], host: Any, names: set[str]) -> bool:
 def _port(path: JsonPath, port: Mapping[str, Any], names: set[str]) -> Iterator[Violation]:
     name = port.get("name")
     if isinstance(name, str):
-        for problem in is_port_name(name):
-            yield Violation((*path, "name"), invalid(name, problem))
-        if name in names:
-            yield Violation((*path, "name"), f'Duplicate value: "{name}"')
-        names.add(name)
+        yield from unique_name((*path, "name"), name, is_port_name, names)
     yield from port_violations((*path, "containerPort"), port.get("containerPort"), False)
     host = port.get("hostPort")
     if is_int(host) and host != 0:  # 0 means "no host port"

@@ -13,6 +13,7 @@ from kubelint.rules.builtin._validation import (
     items,
     mapping,
     one_of,
+    unique_name,
     valid_dns1123_label,
     valid_one_of,
 )
@@ -102,11 +103,7 @@ _SOURCES = frozenset(VOLUME_SOURCES)
 def _volume(path: JsonPath, volume: Mapping[str, Any], seen: set[str]) -> Iterator[Violation]:
     name = volume.get("name")
     if isinstance(name, str):
-        for problem in is_dns1123_label(name):
-            yield Violation((*path, "name"), invalid(name, problem))
-        if name in seen:
-            yield Violation((*path, "name"), f'Duplicate value: "{name}"')
-        seen.add(name)
+        yield from unique_name((*path, "name"), name, is_dns1123_label, seen)
     # no source at all is defaulted to emptyDir: {}
     yield from one_of(path, volume, VOLUME_SOURCES, "volume type", required=False)
 
