@@ -15,7 +15,7 @@ import sys
 import click
 
 from kubelint.cli.check import exit_code, use_color
-from kubelint.cli.options import check_namespace, normalised_version
+from kubelint.cli.options import check_namespace, fail_on_option, normalised_version
 
 
 @click.command()
@@ -61,13 +61,7 @@ from kubelint.cli.options import check_namespace, normalised_version
     show_default=True,
     help="text: kubectl's lines, then findings; json: both as one document.",
 )
-@click.option(
-    "--fail-on",
-    type=click.Choice(("error", "warning", "info", "never")),
-    default="error",
-    show_default=True,
-    help="Exit 1 when a finding has at least this severity.",
-)
+@fail_on_option
 @click.option(
     "--color",
     type=click.Choice(("auto", "always", "never")),

@@ -72,15 +72,20 @@ FORMATS = ("text", "concise", "json", "sarif", "junit", "tap", "github")
 that option parsing stays cheap; a test checks they agree)."""
 
 
-def report_options(command):
-    """--output and --fail-on, shared by the commands that print a report."""
-    command = click.option(
+def fail_on_option(command):
+    """--fail-on, for every command that reports findings."""
+    return click.option(
         "--fail-on",
         type=click.Choice(("error", "warning", "info", "never")),
         default="error",
         show_default=True,
         help="Exit 1 when a finding has at least this severity.",
     )(command)
+
+
+def report_options(command):
+    """--output and --fail-on, shared by the commands that print a report."""
+    command = fail_on_option(command)
     return click.option(
         "-o",
         "--output",

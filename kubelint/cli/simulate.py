@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 
 import click
 
+from kubelint.cli.options import fail_on_option
+
 OUTPUTS = ("text", "json", "yaml", "concise", "sarif", "junit", "tap", "github")
 PROGRESS_MIN_PODS = 2000
 
@@ -37,13 +39,7 @@ PROGRESS_MIN_PODS = 2000
 @click.option(
     "--now", metavar="TIME", help="Reference time for CronJob schedules (ISO 8601, default: now)."
 )
-@click.option(
-    "--fail-on",
-    type=click.Choice(("error", "warning", "info", "never")),
-    default="error",
-    show_default=True,
-    help="Exit 1 when a finding has at least this severity.",
-)
+@fail_on_option
 def simulate(
     paths: tuple[str, ...],
     cluster_path: str | None,

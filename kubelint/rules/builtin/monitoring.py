@@ -96,17 +96,7 @@ spec:
     peers={"kube-linter": "dangling-servicemonitor"},
 )
 def servicemonitor_selects_nothing(ctx: Context) -> Found:
-    for monitor in ctx.by_kind.get((GROUP, "ServiceMonitor"), ()):
-        selected = _selected(ctx, monitor)
-        if selected is not None and not selected:
-            where = _where(monitor_namespaces(monitor))
-            yield (
-                monitor,
-                Violation(
-                    ("spec", "selector"),
-                    f"selector {_selector(monitor)} matches the labels of no Service in {where}",
-                ),
-            )
+    return _selects_nothing(ctx, "ServiceMonitor", "the labels of no Service")
 
 
 @set_rule(
@@ -122,17 +112,17 @@ def servicemonitor_selects_nothing(ctx: Context) -> Found:
     passing=_WEB_WITH_METRICS + _monitor("PodMonitor", "{app: web}"),
 )
 def podmonitor_selects_nothing(ctx: Context) -> Found:
-    for monitor in ctx.by_kind.get((GROUP, "PodMonitor"), ()):
+    return _selects_nothing(ctx, "PodMonitor", "no pods")
+
+
+def _selects_nothing(ctx: Context, kind: str, nothing: str) -> Found:
+    """Monitors of `kind` whose selector matches nothing in the namespaces they watch."""
+    for monitor in ctx.by_kind.get((GROUP, kind), ()):
         selected = _selected(ctx, monitor)
         if selected is not None and not selected:
             where = _where(monitor_namespaces(monitor))
-            yield (
-                monitor,
-                Violation(
-                    ("spec", "selector"),
-                    f"selector {_selector(monitor)} matches no pods in {where}",
-                ),
-            )
+            message = f"selector {_selector(monitor)} matches {nothing} in {where}"
+            yield monitor, Violation(("spec", "selector"), message)
 
 
 def _selector(monitor: ObjectView) -> Selector | None:
