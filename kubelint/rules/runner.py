@@ -54,17 +54,27 @@ _is_namespaced = _scope_lookup()
 def effective_namespace(group: str, kind: str, body: Mapping[str, Any], settings: Settings) -> str:
     """metadata.namespace; else the default namespace for namespaced (and unknown) kinds; ""
     for cluster-scoped kinds, whatever their metadata says (the apiserver ignores it)."""
-    if _is_namespaced(group, kind) is False:
+    return _namespace(_is_namespaced(group, kind), body.get("metadata"), settings)
+
+
+def _namespace(namespaced: bool | None, metadata: Any, settings: Settings) -> str:
+    if namespaced is False:
         return ""
-    meta = body.get("metadata")
-    namespace = meta.get("namespace") if isinstance(meta, Mapping) else None
+    namespace = metadata.get("namespace") if isinstance(metadata, Mapping) else None
     return namespace if isinstance(namespace, str) and namespace else settings.default_namespace
 
 
 def view_of(doc: Document, settings: Settings) -> ObjectView:
-    group = str(doc.body.get("apiVersion", "")).rpartition("/")[0]
-    namespace = effective_namespace(group, str(doc.body.get("kind", "")), doc.body, settings)
-    return ObjectView(doc, namespace, settings)
+    return _scoped_view(doc, settings)[0]
+
+
+def _scoped_view(doc: Document, settings: Settings) -> tuple[ObjectView, bool | None]:
+    """A document's view with its effective namespace, and whether its kind's scope is known
+    (None: taken as namespaced). The view reads apiVersion and kind once for both."""
+    view = ObjectView(doc, "", settings)
+    namespaced = _is_namespaced(view.group, view.kind)
+    view.namespace = _namespace(namespaced, view.metadata, settings)
+    return view, namespaced
 
 
 # -- the plan ----------------------------------------------------------------------------------
@@ -210,8 +220,8 @@ class LintExtension(FileExtension):
             if note is not None:
                 table.by_object[(doc.index, doc.ref)] = note
                 out.suppressions.append(note)
-            view = view_of(doc, self.plan.settings)
-            views.append(view if _is_namespaced(view.group, view.kind) is not None else None)
+            view, namespaced = _scoped_view(doc, self.plan.settings)
+            views.append(view if namespaced is not None else None)
             rules = self.plan.for_kind(view.group, view.kind, view.template is not None)
             for rule, check in rules:
                 # the loop a lint run spends most of its time in, kept lean: iterating a rule
