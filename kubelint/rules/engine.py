@@ -219,7 +219,14 @@ class ObjectView:
 
     def containers(self, init: bool = True, ephemeral: bool = False) -> Iterator[Container]:
         """Containers of the pod template in API order (listed once per object: most rules
-        ask for them, nearly all with the defaults, which get a slot of their own)."""
+        ask for them, nearly all with the defaults, which get a slot of their own; a pod without
+        ephemeral containers, nearly every one, answers `ephemeral=True` from that slot too)."""
+        if (
+            ephemeral
+            and init
+            and (self.template is None or "ephemeralContainers" not in self.template.spec)
+        ):
+            ephemeral = False
         if init and not ephemeral:
             found = self._containers
             if found is None:

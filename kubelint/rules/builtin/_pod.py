@@ -11,7 +11,6 @@ import yaml
 
 from kubelint.k8s.podspec import Container
 from kubelint.model import JsonPath
-from kubelint.rules.builtin._validation import all_containers
 from kubelint.rules.engine import ObjectView
 from kubelint.rules.options import OPTIONS, option_problem, options, param  # noqa: F401
 
@@ -66,7 +65,7 @@ def effective_settings(obj: ObjectView, field: str) -> list[tuple[Container, Set
         if isinstance(pod, dict) and pod.get(field) is not None:
             inherited = Setting(pod[field], (*template.spec_path, "securityContext", field))
     found = []
-    for c in all_containers(obj):
+    for c in obj.containers(ephemeral=True):
         own = c.body.get("securityContext")
         if isinstance(own, dict) and own.get(field) is not None:
             found.append((c, Setting(own[field], (*c.path, "securityContext", field))))
@@ -154,7 +153,7 @@ def parse_image(ref: str) -> Image:
 
 def images(obj: ObjectView) -> Iterator[tuple[Container, str]]:
     """(container, image) for every container with a string image, ephemeral ones included."""
-    for container in all_containers(obj):
+    for container in obj.containers(ephemeral=True):
         image = container.body.get("image")
         if isinstance(image, str) and image:
             yield container, image

@@ -9,7 +9,6 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
 
-from kubelint.k8s.podspec import Container
 from kubelint.k8s.validation import invalid, is_int, is_port_number
 from kubelint.model import JsonPath
 from kubelint.rules.builtin._memo import (
@@ -18,7 +17,7 @@ from kubelint.rules.builtin._memo import (
     is_port_name,
     is_qualified_name,
 )
-from kubelint.rules.engine import WORKLOADS, ObjectView, Violation
+from kubelint.rules.engine import WORKLOADS, Violation
 
 POD_CONTROLLERS = WORKLOADS - {
     ("", "Pod"),
@@ -38,15 +37,6 @@ def mapping(value: Any) -> Mapping[str, Any]:
     """The value if it is a mapping, else an empty one (bodies hold plain dicts: `dict` is a
     much cheaper test than the Mapping ABC)."""
     return value if isinstance(value, dict) else _EMPTY
-
-
-def all_containers(obj: ObjectView) -> Iterator[Container]:
-    """`obj.containers(ephemeral=True)`, without listing the containers a second time when the
-    pod has no ephemeral containers (nearly always)."""
-    template = obj.template
-    if template is not None and "ephemeralContainers" in template.spec:
-        return obj.containers(ephemeral=True)
-    return obj.containers()
 
 
 def items(value: Any) -> Iterator[tuple[int, Mapping[str, Any]]]:

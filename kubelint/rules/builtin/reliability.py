@@ -8,7 +8,6 @@ from typing import Any
 from kubelint.k8s.podspec import Container
 from kubelint.model import Severity
 from kubelint.rules.builtin._pod import (
-    all_containers,
     example_pod,
     example_workload,
     label,
@@ -347,7 +346,7 @@ def zero_grace(obj: ObjectView) -> Iterator[Violation]:
     kinds=POD_TEMPLATES,
 )
 def duplicate_env(obj: ObjectView) -> Iterator[Violation]:
-    for c in all_containers(obj):
+    for c in obj.containers(ephemeral=True):
         env = c.body.get("env")
         if not isinstance(env, list) or len(env) < 2:
             continue
@@ -407,6 +406,6 @@ def host_network_dns(obj: ObjectView) -> Iterator[Violation]:
     kinds=POD_TEMPLATES,
 )
 def image_pull_never(obj: ObjectView) -> Iterator[Violation]:
-    for c in all_containers(obj):
+    for c in obj.containers(ephemeral=True):
         if c.body.get("imagePullPolicy") == "Never":
             yield Violation((*c.path, "imagePullPolicy"), f"{label(c)} never pulls its image")

@@ -15,7 +15,6 @@ from typing import Any
 from kubelint.k8s.podspec import Container
 from kubelint.model import JsonPath, Severity
 from kubelint.rules.builtin._pod import (
-    all_containers,
     capabilities,
     capability_path,
     effective_settings,
@@ -59,7 +58,7 @@ def _uid(value: Any) -> int | None:
     kinds=POD_TEMPLATES,
 )
 def privileged_container(obj: ObjectView) -> Iterator[Violation]:
-    for c in all_containers(obj):
+    for c in obj.containers(ephemeral=True):
         if own_setting(c, "privileged") is True:
             yield Violation(own_path(c, "privileged"), f"{label(c)} runs privileged")
 
@@ -95,7 +94,7 @@ def privilege_escalation(obj: ObjectView) -> Iterator[Violation]:
     """Explicit `true` by default; option `require-false: true` also flags the unset default
     (the Pod Security Standards' restricted profile)."""
     strict = param(obj, "privilege-escalation-allowed", "require-false")
-    for c in all_containers(obj):
+    for c in obj.containers(ephemeral=True):
         value = own_setting(c, "allowPrivilegeEscalation")
         if value is True:
             path = own_path(c, "allowPrivilegeEscalation")
@@ -131,7 +130,7 @@ def privilege_escalation(obj: ObjectView) -> Iterator[Violation]:
     default=False,  # hardening profile: fires on ~80% of upstream workloads
 )
 def run_as_root(obj: ObjectView) -> Iterator[Violation]:
-    for c in all_containers(obj):
+    for c in obj.containers(ephemeral=True):
         non_root = security_setting(obj, c, "runAsNonRoot")
         uid = _uid(security_setting(obj, c, "runAsUser").value)
         if non_root.value is True or uid is not None:
@@ -247,7 +246,7 @@ def _upper(names: tuple[str, ...]) -> frozenset[str]:
 def dangerous_capability(obj: ObjectView) -> Iterator[Violation]:
     """Option `forbidden`: the list of capability names (default above)."""
     names = param(obj, "dangerous-capability", "forbidden")
-    for c in all_containers(obj):
+    for c in obj.containers(ephemeral=True):
         added = capabilities(c, "add")
         if not added:
             continue  # the common case: no set of names needed
@@ -370,7 +369,7 @@ def seccomp_unconfined(obj: ObjectView) -> Iterator[Violation]:
 def seccomp_missing(obj: ObjectView) -> Iterator[Violation]:
     if is_windows(obj):
         return
-    for c in all_containers(obj):
+    for c in obj.containers(ephemeral=True):
         if security_setting(obj, c, "seccompProfile").value is None:
             yield Violation(c.path, f"{label(c)} has no seccomp profile")
 
@@ -392,7 +391,7 @@ def seccomp_missing(obj: ObjectView) -> Iterator[Violation]:
     kinds=POD_TEMPLATES,
 )
 def unmasked_proc(obj: ObjectView) -> Iterator[Violation]:
-    for c in all_containers(obj):
+    for c in obj.containers(ephemeral=True):
         if own_setting(c, "procMount") == "Unmasked":
             yield Violation(own_path(c, "procMount"), f"{label(c)} mounts /proc unmasked")
 

@@ -11,7 +11,6 @@ from typing import Any
 from kubelint.k8s.podspec import Container
 from kubelint.model import Severity
 from kubelint.rules.builtin._pod import (
-    all_containers,
     example_pod,
     images,
     label,
@@ -33,7 +32,7 @@ NOT_A_SECRET = re.compile(
 
 def env_vars(obj: ObjectView) -> Iterator[tuple[Container, int, Mapping[str, Any]]]:
     """(container, index, variable) of every `env` entry; rules build paths when they report."""
-    for c in all_containers(obj):
+    for c in obj.containers(ephemeral=True):
         env = c.body.get("env")
         if env and isinstance(env, list):
             for i, var in enumerate(env):
@@ -134,7 +133,7 @@ def secret_as_env(obj: ObjectView) -> Iterator[Violation]:
                 (*c.path, "env", i, "valueFrom"),
                 f"{label(c)} reads a Secret into {var.get('name')}",
             )
-    for c in all_containers(obj):
+    for c in obj.containers(ephemeral=True):
         sources = c.body.get("envFrom")
         for i, item in enumerate(sources if isinstance(sources, list) else ()):
             if isinstance(item, Mapping) and isinstance(item.get("secretRef"), Mapping):

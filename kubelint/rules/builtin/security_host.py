@@ -10,7 +10,7 @@ from typing import Any
 
 from kubelint.k8s.podspec import Container, PodTemplate
 from kubelint.model import JsonPath, Severity
-from kubelint.rules.builtin._pod import all_containers, example_pod, label, options, param
+from kubelint.rules.builtin._pod import example_pod, label, options, param
 from kubelint.rules.engine import POD_TEMPLATES, ObjectView, Violation, object_rule
 
 
@@ -243,7 +243,7 @@ def writable_host_mount(obj: ObjectView) -> Iterator[Violation]:
     if template is None:
         return
     host = {name: path for _, name, path in host_paths(template)}
-    for c in all_containers(obj):
+    for c in obj.containers(ephemeral=True):
         mounts = c.body.get("volumeMounts")
         for i, mount in enumerate(mounts if isinstance(mounts, list) else ()):
             name = mount.get("name") if isinstance(mount, Mapping) else None

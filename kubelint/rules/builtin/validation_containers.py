@@ -13,7 +13,6 @@ from kubelint.rules.builtin._memo import is_dns1123_label, is_env_var_name, is_p
 from kubelint.rules.builtin._validation import (
     JOBS,
     POD_CONTROLLERS,
-    all_containers,
     items,
     mapping,
     one_of,
@@ -61,7 +60,7 @@ def invalid_container_name(obj: ObjectView) -> Iterator[Violation]:
                 if item is None:
                     yield Violation((*template.spec_path, list_name, i), "name: Required value")
     seen: list[str] = []  # a pod has a few containers: a list is cheaper than a set
-    for container in all_containers(obj):
+    for container in obj.containers(ephemeral=True):
         name = container.body.get("name")
         if not isinstance(name, str):
             continue
@@ -93,7 +92,7 @@ def invalid_container_name(obj: ObjectView) -> Iterator[Violation]:
 )
 def invalid_container_port(obj: ObjectView) -> Iterator[Violation]:
     host_ports: set[str] | None = None  # "protocol/hostIP/port", shared by regular containers
-    for container in all_containers(obj):
+    for container in obj.containers(ephemeral=True):
         ports = container.body.get("ports")
         if not ports or not isinstance(ports, list):
             continue
@@ -155,7 +154,7 @@ def _port(path: JsonPath, port: Mapping[str, Any], names: set[str]) -> Iterator[
     kinds=POD_TEMPLATES,
 )
 def duplicate_container_port(obj: ObjectView) -> Iterator[Violation]:
-    for container in all_containers(obj):
+    for container in obj.containers(ephemeral=True):
         ports = container.body.get("ports")
         if not isinstance(ports, list) or len(ports) < 2:
             continue
@@ -298,7 +297,7 @@ _ENV_SOURCE_SET = frozenset(_ENV_SOURCES)
 )
 def invalid_env(obj: ObjectView) -> Iterator[Violation]:
     relaxed = _relaxed_env_names(obj.settings.kubernetes_version)
-    for container in all_containers(obj):
+    for container in obj.containers(ephemeral=True):
         body = container.body
         env = body.get("env")
         if env and not _valid_env(env, relaxed):

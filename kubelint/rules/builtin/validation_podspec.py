@@ -15,7 +15,7 @@ from kubelint.rules.builtin._memo import (
     is_label_value,
     is_qualified_name,
 )
-from kubelint.rules.builtin._validation import all_containers, items, label_violations, valid_labels
+from kubelint.rules.builtin._validation import items, label_violations, valid_labels
 from kubelint.rules.engine import POD_TEMPLATES, ObjectView, Violation, object_rule
 
 _POD = """\
@@ -43,7 +43,7 @@ spec:
     kinds=POD_TEMPLATES,
 )
 def invalid_image(obj: ObjectView) -> Iterator[Violation]:
-    for container in all_containers(obj):
+    for container in obj.containers(ephemeral=True):
         image = container.body.get("image")
         if image is None or image == "":
             yield Violation((*container.path, "image"), "Required value", at_key=True)

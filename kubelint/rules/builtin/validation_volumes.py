@@ -9,7 +9,6 @@ from kubelint.k8s.validation import invalid
 from kubelint.model import JsonPath, Severity
 from kubelint.rules.builtin._memo import is_dns1123_label
 from kubelint.rules.builtin._validation import (
-    all_containers,
     items,
     mapping,
     one_of,
@@ -126,7 +125,7 @@ def invalid_volume_mount(obj: ObjectView) -> Iterator[Violation]:
     if template is None:
         return
     volumes: set[str] | None = None  # collected when a container mounts something
-    for container in all_containers(obj):
+    for container in obj.containers(ephemeral=True):
         body = container.body
         if not body.get("volumeMounts") and not body.get("volumeDevices"):
             continue
