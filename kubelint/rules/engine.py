@@ -194,9 +194,9 @@ class ObjectView:
         self.settings = settings
         # bodies are plain JSON data: `dict` tests are exact (and far cheaper than Mapping's)
         metadata = body.get("metadata")
-        self.metadata: Mapping[str, Any] = metadata if isinstance(metadata, dict) else _EMPTY
+        self.metadata: Mapping[str, Any] = metadata if isinstance(metadata, dict) else EMPTY
         spec = body.get("spec")
-        self.spec: Mapping[str, Any] = spec if isinstance(spec, dict) else _EMPTY
+        self.spec: Mapping[str, Any] = spec if isinstance(spec, dict) else EMPTY
         # the pod template (a Pod is its own), None for objects without one; rules ask often
         self.template: PodTemplate | None = pod_template(
             body, self.group, self.kind, settings.template_paths
@@ -210,12 +210,12 @@ class ObjectView:
     @property
     def labels(self) -> Mapping[str, Any]:
         labels = self.metadata.get("labels")
-        return labels if isinstance(labels, dict) else _EMPTY
+        return labels if isinstance(labels, dict) else EMPTY
 
     @property
     def annotations(self) -> Mapping[str, Any]:
         annotations = self.metadata.get("annotations")
-        return annotations if isinstance(annotations, dict) else _EMPTY
+        return annotations if isinstance(annotations, dict) else EMPTY
 
     def containers(self, init: bool = True, ephemeral: bool = False) -> Iterator[Container]:
         """Containers of the pod template in API order (listed once per object: most rules
@@ -262,7 +262,8 @@ class ObjectView:
         return node
 
 
-_EMPTY: Mapping[str, Any] = MappingProxyType({})  # read-only: rules share it
+EMPTY: Mapping[str, Any] = MappingProxyType({})
+"""The empty mapping views and rules hand out for an absent one (read-only: all share it)."""
 _CONTAINER_KINDS = {
     (init, ephemeral): ("initContainers",) * init
     + ("containers",)

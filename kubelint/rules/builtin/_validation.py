@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from types import MappingProxyType
 from typing import Any
 
 from kubelint.k8s.validation import invalid, is_int, is_port_number
@@ -17,7 +16,7 @@ from kubelint.rules.builtin._memo import (
     is_port_name,
     is_qualified_name,
 )
-from kubelint.rules.engine import WORKLOADS, Violation
+from kubelint.rules.engine import EMPTY, WORKLOADS, Violation
 
 POD_CONTROLLERS = WORKLOADS - {
     ("", "Pod"),
@@ -30,13 +29,10 @@ POD_CONTROLLERS = WORKLOADS - {
 JOBS = frozenset({("batch", "Job"), ("batch", "CronJob")})
 
 
-_EMPTY: Mapping[str, Any] = MappingProxyType({})
-
-
 def mapping(value: Any) -> Mapping[str, Any]:
     """The value if it is a mapping, else an empty one (bodies hold plain dicts: `dict` is a
     much cheaper test than the Mapping ABC)."""
-    return value if isinstance(value, dict) else _EMPTY
+    return value if isinstance(value, dict) else EMPTY
 
 
 def items(value: Any) -> Iterator[tuple[int, Mapping[str, Any]]]:
