@@ -10,11 +10,12 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from kubelint.k8s.validation import invalid, is_int
+from kubelint.load.construct import INT32_MAX, INT32_MIN
 from kubelint.model import JsonPath, Severity
 from kubelint.rules.engine import ObjectView, Violation, object_rule
 from kubelint.schema.registry import SchemaRegistry
 
-BOUNDS = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
+BOUNDS = {"int32": (INT32_MIN, INT32_MAX), "int64": (-(2**63), 2**63 - 1)}
 _MAX_DEPTH = 64
 
 _MARSHAL_LONG = re.compile(rb"[l\xec][\x00-\xff]{2}(?:\x00\x00|\xff\xff)", re.DOTALL)
