@@ -363,15 +363,12 @@ def _landmarks(node: Any, line_offset: int) -> Landmarks | None:
                 km, vm = k.start_mark, v.start_mark
                 children[name] = (km.line + first, km.column + 1, vm.line + first, vm.column + 1)
         elif cls is SequenceNode:
-            children = [(m.line + first, m.column + 1) for m in _marks(value_node.value)]
+            marks = [item.start_mark for item in value_node.value]
+            children = [(m.line + first, m.column + 1) for m in marks]
         km, vm = key_node.start_mark, value_node.start_mark
         table[key] = (km.line + first, km.column + 1, vm.line + first, vm.column + 1, children)
     mark = node.start_mark
     return mark.line + first, mark.column + 1, table
-
-
-def _marks(nodes: list[Any]) -> Iterator[Any]:
-    return (n.start_mark for n in nodes)
 
 
 def _pairs(node: Any) -> dict[str, tuple[Any, Any]] | None:
