@@ -50,7 +50,6 @@ _OTHER_FORMAT_KINDS = frozenset(kind for _, kind in NAME_FORMATS)
 CRONJOB_NAME_MAX = 52  # the controller appends an 11-character suffix to name a Job (≤ 63)
 _CRONJOB = ("batch", "CronJob")
 _CRD = ("apiextensions.k8s.io", "CustomResourceDefinition")
-_SPECIAL_KINDS = frozenset({_CRONJOB[1], _CRD[1]})  # with more to check than the name's format
 
 
 @object_rule(
@@ -84,14 +83,12 @@ spec:
 """,
 )
 def invalid_name(obj: ObjectView) -> Iterator[Violation]:
-    meta, kind = obj.metadata, obj.kind
+    meta = obj.metadata
     name = meta.get("name")
     check = is_dns1123_subdomain
-    if kind in _OTHER_FORMAT_KINDS:  # a kind name is enough to rule the others out
-        check = NAME_FORMATS.get((obj.group, kind), is_dns1123_subdomain)
-    if name.__class__ is str and name in _VALID_NAMES[check] and kind not in _SPECIAL_KINDS:
-        return  # the common case: a name seen valid before, on a kind without special rules
-    kind = (obj.group, kind)
+    if obj.kind in _OTHER_FORMAT_KINDS:  # a kind name is enough to rule the others out
+        check = NAME_FORMATS.get((obj.group, obj.kind), is_dns1123_subdomain)
+    kind = (obj.group, obj.kind)
     if isinstance(name, str) and name:
         if not remembered_valid(check, _VALID_NAMES[check], name):
             for problem in check(name):
