@@ -76,7 +76,7 @@ class CheckResult:
         self.extras: list[Any] = []  # FileExtension results, in input order
 
     def count(self, severity: Severity) -> int:
-        return sum(1 for f in self.findings if f.severity == severity)
+        return [f.severity for f in self.findings].count(severity)
 
 
 class _FileOutcome:

@@ -318,7 +318,9 @@ class YamlText:
     def locate(self, doc: RawDocument, path: JsonPath, at_key: bool) -> Location:
         nodes = self._nodes.get(doc.chunk)  # kept: ruamel.yaml's, or Limits.keep_nodes_bytes
         if nodes is None and len(path) <= 2 and (doc.chunk, doc.ordinal) in self.landmarks:
-            return _from_landmarks(self.landmarks[(doc.chunk, doc.ordinal)], path, at_key)
+            found = _from_landmarks(self.landmarks[(doc.chunk, doc.ordinal)], path, at_key)
+            if found is not None:
+                return found
         line_offset = self._line_offset(doc.chunk)
         if nodes is not None:
             node = nodes[doc.ordinal] if doc.ordinal < len(nodes) else None
@@ -339,13 +341,19 @@ class YamlText:
 Landmarks = tuple[int, int, dict[str, tuple[int, int, int, int, Any]]]
 """A document's root line and column, and for each key of its root mapping: the key's line and
 column, the value's, and the value's own children: a mapping's {key: (key line, key column,
-value line, value column)}, a sequence's [(line, column)] per item, or None. 1-based; flat
-tuples, as every document of a large input gets its landmarks."""
+value line, value column)}, a sequence's [(line, column)] per item, None for a scalar, or False
+when not noted (see `_NOTED`). 1-based; flat tuples, as every document of a large input gets
+its landmarks."""
+
+_NOTED = frozenset(("metadata", "spec"))
+"""The root keys whose children are noted: where findings about whole objects point
+(metadata.name, spec.selector, spec.replicas). Other two-step paths are found by composing
+the document again."""
 
 
 def _landmarks(node: Any, line_offset: int) -> Landmarks | None:
-    """The landmarks of a document whose first two levels hold no merge key (None otherwise:
-    `_walk` resolves those)."""
+    """The landmarks of a document whose root and noted children hold no merge key (None
+    otherwise: `_walk` resolves those)."""
     top = _pairs(node)
     if top is None:
         return None
@@ -354,21 +362,41 @@ def _landmarks(node: Any, line_offset: int) -> Landmarks | None:
     for key, (key_node, value_node) in top.items():
         cls = value_node.__class__
         children: Any = None
-        if cls is MappingNode:
-            pairs = _pairs(value_node)
-            if pairs is None:
+        if cls is ScalarNode:
+            pass
+        elif key not in _NOTED:
+            children = False
+        elif cls is MappingNode:
+            children = _child_marks(value_node, first)
+            if children is None:
                 return None
-            children = {}
-            for name, (k, v) in pairs.items():
-                km, vm = k.start_mark, v.start_mark
-                children[name] = (km.line + first, km.column + 1, vm.line + first, vm.column + 1)
-        elif cls is SequenceNode:
+        else:
             marks = [item.start_mark for item in value_node.value]
             children = [(m.line + first, m.column + 1) for m in marks]
         km, vm = key_node.start_mark, value_node.start_mark
         table[key] = (km.line + first, km.column + 1, vm.line + first, vm.column + 1, children)
     mark = node.start_mark
     return mark.line + first, mark.column + 1, table
+
+
+def _child_marks(node: Any, first: int) -> dict[str, tuple[int, int, int, int]] | None:
+    """{key: (key line, key column, value line, value column)} of a mapping node, by every
+    spelling `_find_key` matches (first one wins, as in `_pairs`); None if it holds a merge
+    key."""
+    marks: dict[str, tuple[int, int, int, int]] = {}
+    for key_node, value_node in node.value:
+        if key_node.__class__ is not ScalarNode:
+            continue
+        raw = key_node.value
+        if raw == "<<":
+            return None
+        km, vm = key_node.start_mark, value_node.start_mark
+        entry = (km.line + first, km.column + 1, vm.line + first, vm.column + 1)
+        if raw not in marks:
+            marks[raw] = entry
+        if (not raw or raw[0] in INTERESTING_START) and key_node.style in (None, ""):
+            marks.setdefault(_plain_key_text(raw), entry)
+    return marks
 
 
 def _pairs(node: Any) -> dict[str, tuple[Any, Any]] | None:
@@ -398,8 +426,9 @@ def _plain_key_text(raw: str) -> str:
     return key_text(ScalarNode(PLAIN, raw))
 
 
-def _from_landmarks(marks: Landmarks, path: JsonPath, at_key: bool) -> Location:
-    """What `_walk` finds for a path of up to two steps."""
+def _from_landmarks(marks: Landmarks, path: JsonPath, at_key: bool) -> Location | None:
+    """What `_walk` finds for a path of up to two steps; None when the landmarks did not note
+    the second step."""
     line, column, table = marks
     if not path:
         return Location(line, column)
@@ -409,6 +438,8 @@ def _from_landmarks(marks: Landmarks, path: JsonPath, at_key: bool) -> Location:
     key_line, key_column, line, column, children = entry
     if len(path) == 1:
         return Location(key_line, key_column) if at_key else Location(line, column)
+    if children is False:
+        return None
     step = path[1]
     if isinstance(children, dict) and isinstance(step, str) and step in children:
         child = children[step]
@@ -562,7 +593,14 @@ def _find_key(node: Any, key: str) -> tuple[Any, Any] | None:
                 else [value_node]
             )
             continue
-        if raw == key or key_text(key_node) == key:
+        if raw == key:
+            return key_node, value_node
+        # only a plain key may be spelled otherwise (`yes` is "true"), and not one such as `name`
+        if (
+            (not raw or raw[0] in INTERESTING_START)
+            and key_node.style in (None, "")
+            and key_text(key_node) == key
+        ):
             return key_node, value_node
     for source in merged or ():
         if source.__class__.__name__ == "MappingNode":

@@ -215,6 +215,7 @@ class LintExtension(FileExtension):
         out = LintFile(loaded.source, text)
         table = FileSuppressions()
         views: list[ObjectView | None] = []
+        violations: list[Violation] = []  # reused while a rule reports nothing (nearly always)
         for doc in loaded.documents:
             note = suppress.annotation(doc, self.plan.known)
             if note is not None:
@@ -226,15 +227,16 @@ class LintExtension(FileExtension):
             for rule, check in rules:
                 # the loop a lint run spends most of its time in, kept lean: iterating a rule
                 # that reports nothing costs about half of `list(check(view))`
-                violations: list[Violation] = []
                 try:
                     for violation in check(view):
                         violations.append(violation)
                 except Exception as exc:  # a bug in the rule, never the user's fault
                     out.findings.append(rule_error(rule, view, exc))
+                    violations = []
                     continue
                 if violations:
                     out.findings.extend(object_findings(rule, view, violations, table))
+                    violations = []
         if self.plan.set_rules:
             out.documents = loaded.documents
             out.views = views
@@ -266,16 +268,25 @@ def object_findings(
 
 def _checked(v: Violation) -> Violation:
     """The violation as the runner needs it; anything else is the rule's bug (raises)."""
-    path = tuple(v.path)
-    if not isinstance(v.message, str) or not all(
-        isinstance(p, str) or (isinstance(p, int) and not isinstance(p, bool)) for p in path
-    ):
+    path = v.path
+    if path.__class__ is not tuple:
+        path = tuple(path)
+    for step in path:  # exact classes first: the common case, and a bool is no index
+        if step.__class__ is not str and step.__class__ is not int and not _is_step(step):
+            raise TypeError(f"the rule yielded a malformed violation: {v!r}")
+    if not isinstance(v.message, str):
         raise TypeError(f"the rule yielded a malformed violation: {v!r}")
     if v.severity is not None and not isinstance(v.severity, Severity):
         raise TypeError(f"the rule yielded a malformed severity: {v!r}")
     if v.code is not None:
         codes.lookup(v.code)  # KeyError: not a catalogue code
+    if path is v.path and v.at_key.__class__ is bool and v.__class__ is Violation:
+        return v
     return Violation(path, v.message, v.hint, bool(v.at_key), v.severity, v.code)
+
+
+def _is_step(step: object) -> bool:
+    return isinstance(step, str) or (isinstance(step, int) and not isinstance(step, bool))
 
 
 def _located(rule: Rule, view: ObjectView, v: Violation) -> Finding:

@@ -61,6 +61,8 @@ def test_corpus_landmarks_agree(corpus: str) -> None:
         "<<: {a: 1}\nb: 2\n",
         "a: 1\n---\n- x\n- y\n---\nscalar\n",
         'k: !!str 1\n1: one\n"q": 2\n',
+        "metadata: {name: a}\ndata:\n  <<: {x: 1}\n  y: 2\n",  # merge under an unnoted key
+        'spec: {yes: 1, "true": 2, on: 3, ~: 4, 0x1: 5}\nmetadata: [a, b]\n',  # respellings
     ],
 )
 def test_edge_texts_agree(text: str) -> None:
