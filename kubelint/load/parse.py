@@ -361,18 +361,17 @@ def _landmarks(node: Any, line_offset: int) -> Landmarks | None:
     table: dict[str, tuple[int, int, int, int, Any]] = {}
     for key, (key_node, value_node) in top.items():
         cls = value_node.__class__
-        children: Any = None
-        if cls is ScalarNode:
-            pass
-        elif key not in _NOTED:
-            children = False
-        elif cls is MappingNode:
-            children = _child_marks(value_node, first)
-            if children is None:
-                return None
-        else:
-            marks = [item.start_mark for item in value_node.value]
-            children = [(m.line + first, m.column + 1) for m in marks]
+        children: Any = None  # a scalar's
+        if cls is MappingNode or cls is SequenceNode:
+            if key not in _NOTED:
+                children = False
+            elif cls is MappingNode:
+                children = _child_marks(value_node, first)
+                if children is None:
+                    return None
+            else:
+                marks = [item.start_mark for item in value_node.value]
+                children = [(m.line + first, m.column + 1) for m in marks]
         km, vm = key_node.start_mark, value_node.start_mark
         table[key] = (km.line + first, km.column + 1, vm.line + first, vm.column + 1, children)
     mark = node.start_mark
