@@ -64,13 +64,15 @@ def finding_line(f: Finding, objects: dict[ObjectRef | None, str]) -> str:
             f'"name": {_quote(ref.name)}, "namespace": {_scalar(ref.namespace)}}}'
         )
     segments = ", ".join([_quote(p) if p.__class__ is str else _scalar(p) for p in f.path])
+    level = f.severity
+    severity = _SEVERITY[level] if level.__class__ is Severity else _quote(str(level))
     return (
         f'{{"code": {_quote(f.code)}, "column": {_scalar(f.column)}, '
         f'"document": {_scalar(f.document)}, "file": {_quote(f.source)}, '
         f'"hint": {_scalar(f.hint)}, "line": {_scalar(f.line)}, '
         f'"message": {_quote(f.message)}, "object": {obj}, "path": {_quote(f.path_text)}, '
         f'"pathSegments": [{segments}], "rule": {_quote(f.name)}, '
-        f'"severity": {_SEVERITY[f.severity]}}}'
+        f'"severity": {severity}}}'
     )
 
 
