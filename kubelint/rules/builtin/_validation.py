@@ -44,35 +44,36 @@ def items(value: Any) -> Iterator[tuple[int, Mapping[str, Any]]]:
 
 
 _VALID_LIMIT = 8192
-_VALID_KEYS: set[str] = set()
-_VALID_VALUES: set[str] = set()
 
 
-def remembered_valid(check: Callable[[str], Sequence[str]], seen: set[str], text: str) -> bool:
-    """Whether `check(text)` finds no problem; valid strings are remembered in `seen` (a set
-    lookup costs a fraction of the memoised call, and labels repeat)."""
-    if text in seen:
+class ValidStrings:
+    """A string check that remembers the strings it found no problem in (up to a bound): a set
+    lookup costs a fraction of even a memoised call, and names, label keys, label values and
+    quantities repeat across thousands of objects. Calling it says whether the text is valid;
+    `seen` may be tested first, inline, where every call counts."""
+
+    __slots__ = ("check", "seen")
+
+    def __init__(self, check: Callable[[str], Sequence[str]]) -> None:
+        self.check = check
+        self.seen: set[str] = set()
+
+    def __call__(self, text: str) -> bool:
+        if text in self.seen:
+            return True
+        if self.check(text):
+            return False
+        if len(self.seen) < _VALID_LIMIT:
+            self.seen.add(text)
         return True
-    if check(text):
-        return False
-    if len(seen) < _VALID_LIMIT:
-        seen.add(text)
-    return True
 
 
-def valid_label_key(key: str) -> bool:
-    return remembered_valid(is_qualified_name, _VALID_KEYS, key)
-
-
-def valid_label_value(value: str) -> bool:
-    return remembered_valid(is_label_value, _VALID_VALUES, value)
-
-
-_VALID_DNS_LABELS: set[str] = set()
-
-
-def valid_dns1123_label(name: str) -> bool:
-    return remembered_valid(is_dns1123_label, _VALID_DNS_LABELS, name)
+valid_label_key = ValidStrings(is_qualified_name)
+valid_label_value = ValidStrings(is_label_value)
+valid_dns1123_label = ValidStrings(is_dns1123_label)
+_valid_port_name = ValidStrings(is_port_name)
+_VALID_KEYS = valid_label_key.seen
+_VALID_VALUES = valid_label_value.seen
 
 
 def valid_labels(labels: Any) -> bool:
@@ -121,15 +122,12 @@ def string_items(value: Any) -> Iterator[tuple[str, str]]:
             yield key, item
 
 
-_VALID_PORT_NAMES: set[str] = set()
-
-
 def valid_port(value: Any, allow_name: bool = True) -> bool:
     """True when `port_violations(path, value, allow_name)` would report nothing."""
     if value.__class__ is int or is_int(value):  # the first test is the cheap common case
         return 1 <= value <= 65535
     if isinstance(value, str) and allow_name:
-        return remembered_valid(is_port_name, _VALID_PORT_NAMES, value)
+        return _valid_port_name(value)
     return True
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from kubelint.k8s.podspec import CONTAINER_LISTS
@@ -13,11 +13,11 @@ from kubelint.rules.builtin._memo import is_dns1123_label, is_env_var_name, is_p
 from kubelint.rules.builtin._validation import (
     JOBS,
     POD_CONTROLLERS,
+    ValidStrings,
     items,
     mapping,
     one_of,
     port_violations,
-    remembered_valid,
     unique_name,
     valid_dns1123_label,
     valid_one_of,
@@ -319,18 +319,18 @@ def _relaxed_env_names(version: str) -> bool:
     return version_at_least(version, 1, 32)
 
 
-_ENV_NAME_CHECKS: dict[bool, Callable[[str], Sequence[str]]] = {
-    True: lambda name: is_env_var_name(name, True),
-    False: lambda name: is_env_var_name(name, False),
+_VALID_ENV_NAMES: dict[bool, ValidStrings] = {  # per `relaxed`
+    True: ValidStrings(lambda name: is_env_var_name(name, True)),
+    False: ValidStrings(lambda name: is_env_var_name(name, False)),
 }
-_VALID_ENV_NAMES: dict[bool, set[str]] = {True: set(), False: set()}  # per `relaxed`
 
 
 def _valid_env(env: Any, relaxed: bool) -> bool:
     """True when `_env` would report nothing (the common case)."""
     if not isinstance(env, list):
         return True
-    check, valid_names = _ENV_NAME_CHECKS[relaxed], _VALID_ENV_NAMES[relaxed]
+    valid_name = _VALID_ENV_NAMES[relaxed]
+    valid_names = valid_name.seen
     for item in env:
         if not isinstance(item, dict):
             continue
@@ -338,7 +338,7 @@ def _valid_env(env: Any, relaxed: bool) -> bool:
         if (
             isinstance(name, str)
             and name not in valid_names  # seen valid before: no call needed
-            and not remembered_valid(check, valid_names, name)
+            and not valid_name(name)
         ):
             return False
         source = item.get("valueFrom")

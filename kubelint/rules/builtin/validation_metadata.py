@@ -17,8 +17,8 @@ from kubelint.model import JsonPath, Severity
 from kubelint.rules.builtin._memo import is_dns1123_label as memo_dns1123_label
 from kubelint.rules.builtin._memo import is_qualified_name
 from kubelint.rules.builtin._validation import (
+    ValidStrings,
     label_violations,
-    remembered_valid,
     valid_dns1123_label,
     valid_labels,
 )
@@ -40,8 +40,8 @@ NAME_FORMATS: dict[tuple[str, str], NameCheck] = {
 }
 """Kinds whose names are not DNS-1123 subdomains (the default for every other kind). Names
 seldom repeat: the checks are not memoised, but names found valid are remembered."""
-_VALID_NAMES: dict[NameCheck, set[str]] = {
-    check: set()
+_VALID_NAMES: dict[NameCheck, ValidStrings] = {
+    check: ValidStrings(check)
     for check in (is_dns1123_label, is_dns1035_label, is_path_segment_name, is_dns1123_subdomain)
 }
 _OTHER_FORMAT_KINDS = frozenset(kind for _, kind in NAME_FORMATS)
@@ -90,7 +90,7 @@ def invalid_name(obj: ObjectView) -> Iterator[Violation]:
         check = NAME_FORMATS.get((obj.group, obj.kind), is_dns1123_subdomain)
     kind = (obj.group, obj.kind)
     if isinstance(name, str) and name:
-        if not remembered_valid(check, _VALID_NAMES[check], name):
+        if not _VALID_NAMES[check](name):
             for problem in check(name):
                 yield Violation(("metadata", "name"), invalid(name, problem))
         if kind == _CRONJOB and len(name) > CRONJOB_NAME_MAX:
@@ -236,7 +236,8 @@ def _annotation_key_problems(key: str) -> Sequence[str]:
     return is_qualified_name(key.lower())
 
 
-_VALID_ANNOTATION_KEYS: set[str] = set()
+_valid_annotation_key = ValidStrings(_annotation_key_problems)
+_VALID_ANNOTATION_KEYS = _valid_annotation_key.seen
 
 
 def _valid_annotations(annotations: Mapping[str, Any]) -> bool:
@@ -245,9 +246,7 @@ def _valid_annotations(annotations: Mapping[str, Any]) -> bool:
     for key, value in annotations.items():
         if not isinstance(key, str):
             continue
-        if key not in _VALID_ANNOTATION_KEYS and not remembered_valid(
-            _annotation_key_problems, _VALID_ANNOTATION_KEYS, key
-        ):
+        if key not in _VALID_ANNOTATION_KEYS and not _valid_annotation_key(key):
             return False
         size += len(key) if key.isascii() else len(key.encode())  # UTF-8 bytes, cheaply
         if isinstance(value, str):

@@ -12,7 +12,7 @@ from kubelint.k8s.quantity import QuantityError
 from kubelint.k8s.validation import invalid
 from kubelint.model import JsonPath, Severity
 from kubelint.rules.builtin._memo import parse_quantity
-from kubelint.rules.builtin._validation import items, mapping, remembered_valid
+from kubelint.rules.builtin._validation import ValidStrings, items, mapping
 from kubelint.rules.engine import POD_TEMPLATES, ObjectView, Violation, object_rule
 
 QuantityMap = tuple[JsonPath, JsonPath, Mapping[str, Any]]
@@ -120,7 +120,8 @@ def _quantity_problems(value: Any) -> list[str]:
     return ["must be greater than or equal to 0"] if number < 0 else []
 
 
-_VALID_QUANTITIES: set[str] = set()
+_valid_quantity = ValidStrings(_quantity_problems)
+_VALID_QUANTITIES = _valid_quantity.seen
 _OTHER_KIND_NAMES = frozenset(kind for _, kind in _OTHER_KINDS)
 
 
@@ -170,7 +171,7 @@ def _valid_quantities(values: Mapping[str, Any]) -> bool:
         if not isinstance(key, str):
             continue
         if isinstance(value, str):
-            if not remembered_valid(_quantity_problems, _VALID_QUANTITIES, value):
+            if not _valid_quantity(value):
                 return False
         elif _quantity_problems(value):
             return False
