@@ -142,9 +142,9 @@ class YamlText:
         self.text = text
         self.limits = limits
         self._chunks: list[tuple[int, int, str]] | None = None
-        self._aliases = has_alias(text)
-        self._tags = "!" in text
-        self._escapes = "\\u" in text or "\\U" in text
+        # what the constructor must watch for, found by `parse` (a text only located in, as
+        # one shipped back from a worker, never needs it)
+        self._aliases = self._tags = self._escapes = True
         self._nodes: dict[int, list[Node]] = {}
         self._cursor: _NodeCursor | None = None
         self.landmarks: dict[tuple[int, int], Landmarks] = {}  # (chunk, ordinal) → positions
@@ -173,9 +173,13 @@ class YamlText:
         """Parse every document. One libyaml pass over the whole text is the fast path; a file
         with an oversized document or a syntax error is parsed again document by document, so
         that one bad document does not hide the others."""
-        if _utf8_size(self.text) <= self.limits.max_document_bytes:
+        text = self.text
+        self._aliases = has_alias(text)
+        self._tags = "!" in text
+        self._escapes = "\\u" in text or "\\U" in text
+        if _utf8_size(text) <= self.limits.max_document_bytes:
             result = ParseResult()
-            if self._parse_stream(result, self.text, 0, 0, chunk=-1, fallback=False):
+            if self._parse_stream(result, text, 0, 0, chunk=-1, fallback=False):
                 return result
         return self._parse_chunks()
 
