@@ -370,9 +370,18 @@ def _landmarks(node: Any, line_offset: int) -> Landmarks | None:
             if key not in _NOTED:
                 children = False
             elif cls is MappingNode:
-                children = _child_marks(value_node, first)
-                if children is None:
+                pairs = _pairs(value_node)
+                if pairs is None:
                     return None
+                children = {}
+                for name, (k, v) in pairs.items():
+                    km, vm = k.start_mark, v.start_mark
+                    children[name] = (
+                        km.line + first,
+                        km.column + 1,
+                        vm.line + first,
+                        vm.column + 1,
+                    )
             else:
                 marks = [item.start_mark for item in value_node.value]
                 children = [(m.line + first, m.column + 1) for m in marks]
@@ -380,26 +389,6 @@ def _landmarks(node: Any, line_offset: int) -> Landmarks | None:
         table[key] = (km.line + first, km.column + 1, vm.line + first, vm.column + 1, children)
     mark = node.start_mark
     return mark.line + first, mark.column + 1, table
-
-
-def _child_marks(node: Any, first: int) -> dict[str, tuple[int, int, int, int]] | None:
-    """{key: (key line, key column, value line, value column)} of a mapping node, by every
-    spelling `_find_key` matches (first one wins, as in `_pairs`); None if it holds a merge
-    key."""
-    marks: dict[str, tuple[int, int, int, int]] = {}
-    for key_node, value_node in node.value:
-        if key_node.__class__ is not ScalarNode:
-            continue
-        raw = key_node.value
-        if raw == "<<":
-            return None
-        km, vm = key_node.start_mark, value_node.start_mark
-        entry = (km.line + first, km.column + 1, vm.line + first, vm.column + 1)
-        if raw not in marks:
-            marks[raw] = entry
-        if (not raw or raw[0] in INTERESTING_START) and key_node.style in (None, ""):
-            marks.setdefault(_plain_key_text(raw), entry)
-    return marks
 
 
 def _pairs(node: Any) -> dict[str, tuple[Any, Any]] | None:
