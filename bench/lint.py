@@ -6,6 +6,7 @@
     python bench/lint.py --rules 300           # per-rule cost over the first 300 files
     python bench/lint.py --rules-only --rules 1000   # per-rule cost only
     python bench/lint.py --checkov 100         # Checkov on the first 100 files, if installed
+    python bench/lint.py --ablation            # where lint's time goes, and the 1.5x budget
 
 Build the set first with bench/make_set.py. Timings are whole processes
 (`python -m kubelint check|lint --jobs N --output json --kubernetes-version 1.32 FILES`, cwd =
@@ -13,6 +14,12 @@ the set's root), best of --repeat; `ratio` = lint seconds ÷ check seconds. With
 default rule runs in this process over the first N files' objects and its total time is printed
 (µs per object of the sample, whatever the kinds the rule applies to; objects a rule does not
 apply to are skipped, as the runner does).
+With --ablation, two more variants run between check and lint (`lint --disable all`: the lint
+machinery without rules; `lint` with the default set rules disabled: object rules only), then
+the cross-object rules alone in this process (Context + every default set rule over the loaded
+set, CPU time), to print what the 1.5x target leaves for the cross-object phase and the lowest
+ratio any design could reach with these rules: object-rules-only lint plus the set rules' own
+CPU time spread perfectly over the workers, nothing for shipping, landmarks or locating.
 Checkov runs from CHECKOV_VENV (default ~/.cache/kubelint-bench/checkov-venv/bin/checkov):
 `checkov --framework kubernetes --quiet --compact -o json -f FILES` on a sample, objects/s compared
 with kubelint lint's.
@@ -57,6 +64,10 @@ def best(command: str, jobs: int, files: list[str], root: Path, repeat: int) -> 
     return min(r[0] for r in runs), runs[0][1]
 
 
+def best_of(command: str, jobs: int, files: list[str], root: Path, repeat: int, extra) -> float:
+    return min(kubelint(command, jobs, files, root, extra)[0] for _ in range(repeat))
+
+
 def rule_costs(root: Path, files: list[str]) -> None:
     """Each default rule alone over the sample's objects, in this process."""
     sys.path.insert(0, str(REPO_ROOT))
@@ -91,6 +102,44 @@ def rule_costs(root: Path, files: list[str]) -> None:
         print(f"{seconds:8.3f} {per:9.1f} {found:8}  {rule.code} {rule.name} ({rule.scope})")
 
 
+def ablation(
+    root: Path, files: list[str], jobs: int, repeat: int, check_s: float, lint_s: float
+) -> None:
+    """Lint part by part, and the budget the 1.5x target leaves for the cross-object phase."""
+    sys.path.insert(0, str(REPO_ROOT))
+    from set_rules import default_set_rules, load_docs, together
+
+    set_rules = default_set_rules()
+    no_sets = [a for r in set_rules for a in ("--disable", r.code)]
+    bare_s = best_of("lint", jobs, files, root, repeat, ("--disable", "all"))
+    objects_s = best_of("lint", jobs, files, root, repeat, no_sets)
+    gc.disable()  # as kubelint does while linting
+    rules_cpu, _ = together(load_docs(root, files), set_rules, repeat)
+    gc.enable()
+    budget = 1.5 * check_s - objects_s
+    floor = objects_s + rules_cpu / jobs
+    print(f"\nablation, --jobs {jobs}, whole processes, best of {repeat}:")
+    for label, seconds in (
+        ("check", check_s),
+        ("lint --disable all (views, suppressions)", bare_s),
+        (f"lint without the {len(set_rules)} default set rules", objects_s),
+        ("lint", lint_s),
+    ):
+        print(f"  {label:44} {seconds:6.2f} s  {seconds - check_s:+6.2f}")
+    print(
+        f"  1.5 x check leaves {budget:.2f} s for the cross-object phase; "
+        f"it takes {lint_s - objects_s:.2f} s"
+    )
+    print(
+        f"  its rules alone (Context + rules, one process, no shipping or locating): "
+        f"{rules_cpu:.2f} CPU-s"
+    )
+    print(
+        f"  lowest lint any design of these rules could reach (object rules as now, set rules "
+        f"spread perfectly over {jobs} worker(s)): {floor:.2f} s = {floor / check_s:.2f} x check"
+    )
+
+
 def checkov(root: Path, files: list[str], objects: int) -> float | None:
     if not CHECKOV.exists():
         print(f"\nCheckov: not installed at {CHECKOV} (pip install checkov into that venv)")
@@ -115,6 +164,7 @@ def main() -> None:
     parser.add_argument("--rules", type=int, default=0, metavar="N", help="per-rule cost")
     parser.add_argument("--checkov", type=int, default=0, metavar="N", help="Checkov sample")
     parser.add_argument("--rules-only", action="store_true", help="skip the process timings")
+    parser.add_argument("--ablation", action="store_true", help="lint's cost, part by part")
     args = parser.parse_args()
     root, files, objects = set_files(args.work)
     if args.rules_only:
@@ -126,6 +176,8 @@ def main() -> None:
     progress(f"{len(files)} files, ~{objects} objects, --jobs {args.jobs}, best of {args.repeat}")
     check_s, check_n = best("check", args.jobs, files, root, args.repeat)
     lint_s, lint_n = best("lint", args.jobs, files, root, args.repeat)
+    if args.ablation:
+        ablation(root, files, args.jobs, args.repeat, check_s, lint_s)
     print(f"check  {check_s:7.2f} s  {objects / check_s:8.0f} obj/s  {check_n:7} findings")
     print(f"lint   {lint_s:7.2f} s  {objects / lint_s:8.0f} obj/s  {lint_n:7} findings")
     print(f"ratio  {lint_s / check_s:7.2f}  (lint ÷ check; target ≤ 1.5)")

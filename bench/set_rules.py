@@ -34,8 +34,6 @@ def main() -> None:
     parser.add_argument("--codes", default="", help="only rules whose code matches this regex")
     args = parser.parse_args()
     sys.path.insert(0, str(REPO_ROOT))
-    from kubelint.load import InputFile, load_file
-    from kubelint.rules.catalogue import load_rules
     from kubelint.rules.context import Context
     from kubelint.rules.engine import Rule, Settings
     from kubelint.rules.runner import view_of
@@ -44,7 +42,7 @@ def main() -> None:
     files = files[: args.files] if args.files else files
     gc.disable()  # as kubelint does while linting
     settings = Settings()
-    docs = [d for f in files for d in load_file(InputFile(str(root / f), f)).documents]
+    docs = load_docs(root, files)
     views = [view_of(d, settings) for d in docs]
     for v in views:  # warm the per-object caches the object rules would have filled
         v.template  # noqa: B018
@@ -65,8 +63,8 @@ def main() -> None:
         return sum(1 for _ in rule.check(Context(views, settings)))
 
     rows = []
-    for rule in load_rules():
-        if rule.default and rule.scope == "set" and re.match(args.codes, rule.code):
+    for rule in default_set_rules():
+        if re.match(args.codes, rule.code):
             seconds, found = best(functools.partial(alone, rule))
             rows.append((seconds - build, rule, found))
     print(f"{'seconds':>8} {'findings':>8}  rule (Context build subtracted)")
@@ -75,16 +73,38 @@ def main() -> None:
     print(f"{sum(r[0] for r in rows):8.3f}           sum of the above")
     rules = [r for _, r, _ in rows]
 
-    times = []
-    for _ in range(args.repeat):  # on fresh views, as the runner makes in the main process
+    seconds, found = together(docs, rules, args.repeat)
+    print(f"{seconds:8.3f} {found:8}  all of them on one fresh Context, as kubelint lint runs them")
+
+
+def together(docs: list, rules: list, repeat: int) -> tuple[float, int]:
+    """CPU seconds (best of `repeat`) and findings of `rules` run one after the other on one
+    Context of fresh views of `docs`, as the runner makes them in the main process."""
+    from kubelint.rules.context import Context
+    from kubelint.rules.engine import Settings
+    from kubelint.rules.runner import view_of
+
+    settings = Settings()
+    times, found = [], 0
+    for _ in range(repeat):
         fresh = [view_of(d, settings) for d in docs]
         start = time.process_time()
         ctx = Context(fresh, settings)
         found = sum(1 for rule in rules for _ in rule.check(ctx))
         times.append(time.process_time() - start)
-    print(
-        f"{min(times):8.3f} {found:8}  all of them on one fresh Context, as kubelint lint runs them"
-    )
+    return min(times), found
+
+
+def load_docs(root: Path, files: list[str]) -> list:
+    from kubelint.load import InputFile, load_file
+
+    return [d for f in files for d in load_file(InputFile(str(root / f), f)).documents]
+
+
+def default_set_rules() -> list:
+    from kubelint.rules.catalogue import load_rules
+
+    return [r for r in load_rules() if r.default and r.scope == "set"]
 
 
 if __name__ == "__main__":
