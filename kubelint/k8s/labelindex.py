@@ -38,9 +38,11 @@ class LabelIndex(Generic[T]):
         self._items.append((namespace, labels, item))
         self._by_namespace.setdefault(namespace, []).append(position)
         postings = self._by_pair.setdefault(namespace, {})
+        across = self._across
         for pair in labels.items():
             postings.setdefault(pair, []).append(position)
-        self._across = None
+            if across is not None:  # kept up to date once built (adds and queries interleave)
+                across.setdefault(pair, []).append(position)
 
     def select(self, selector: Selector, namespace: str | None = ALL_NAMESPACES) -> list[T]:
         """Items in `namespace` (None = every namespace) whose labels the selector matches."""

@@ -113,6 +113,21 @@ def test_label_index_select_equals_filter(entries, body, namespace) -> None:
     assert len(index) == len(entries)
 
 
+@given(
+    st.lists(st.tuples(st.sampled_from(("", "ns1")), labels_st), max_size=20),
+    selector_bodies,
+)
+def test_label_index_answers_between_adds(entries, body) -> None:
+    """Queries across namespaces interleaved with adds (the scheduler places pods one by one
+    and asks after each) see every item added so far."""
+    index: LabelIndex[int] = LabelIndex()
+    selector = Selector.parse(body)
+    for i, (ns, labels) in enumerate(entries):
+        index.add(i, ns, labels)
+        expected = [j for j, (_, seen) in enumerate(entries[: i + 1]) if reference(body, seen)]
+        assert index.select(selector) == expected
+
+
 @given(st.dictionaries(st.sampled_from(KEYS), st.sampled_from(VALUES)), labels_st)
 def test_map_selector_is_match_labels(selector, labels) -> None:
     parsed = Selector.from_map(selector)
