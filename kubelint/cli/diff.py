@@ -7,11 +7,15 @@ level); 2 an error (unreadable input, bad git revision, an object that cannot be
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from kubelint.cli.check import use_color
 from kubelint.cli.options import check_namespace, color_options, normalised_version
+
+if TYPE_CHECKING:
+    from kubelint.diff.model import DiffResult
 
 IMPACT_CHOICES = ("rollout", "recreate", "reject")
 
@@ -118,7 +122,7 @@ def diff(
         return 2
     predicted = None
     if simulate or cluster_path is not None:
-        predicted = _predict(old, new, result.texts, cluster_path)
+        predicted = _predict(result, cluster_path)
         if predicted is None:
             return 2
     render = RENDERERS[output]
@@ -131,17 +135,15 @@ def diff(
     return 1 if result.changes else 0
 
 
-def _predict(old: str, new: str, texts: dict[str, str], cluster_path: str | None):
-    """--simulate: both sides simulated on one cluster; None (reported) for an unusable one."""
-    from kubelint.diff.predicted import predict, side_documents
+def _predict(result: DiffResult, cluster_path: str | None):
+    """--simulate: both sides, as the diff compared them, simulated on one cluster; None
+    (reported) for an unusable cluster file."""
+    from kubelint.cli.simulate import echo_cluster_errors
+    from kubelint.diff.predicted import predict
     from kubelint.reconcile.simulate import SimulationError
 
     try:
-        return predict(side_documents(old, texts), side_documents(new, texts), cluster_path)
+        return predict(*result.documents, cluster_path)
     except SimulationError as exc:
-        for f in exc.findings:
-            click.echo(
-                f"{f.source}:{f.line}:{f.column}: {f.severity} {f.code} {f.name}: {f.message}",
-                err=True,
-            )
+        echo_cluster_errors(exc)
         return None

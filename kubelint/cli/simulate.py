@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import sys
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import click
 
 from kubelint.cli.options import fail_on_option
+
+if TYPE_CHECKING:
+    from kubelint.reconcile.simulate import SimulationError
 
 OUTPUTS = ("text", "json", "yaml", "concise", "sarif", "junit", "tap", "github")
 PROGRESS_MIN_PODS = 2000
@@ -60,11 +64,7 @@ def simulate(
     try:
         sim = run(options, _progress() if sys.stderr.isatty() else None)
     except SimulationError as exc:
-        for f in exc.findings:
-            click.echo(
-                f"{f.source}:{f.line}:{f.column}: {f.severity} {f.code} {f.name}: {f.message}",
-                err=True,
-            )
+        echo_cluster_errors(exc)
         return 2
     if explain is not None and sim.explanation is None:
         click.echo(
@@ -74,6 +74,15 @@ def simulate(
     sys.stdout.write(_render(sim, output))
     sys.stdout.flush()
     return exit_code(sim, fail_on)
+
+
+def echo_cluster_errors(exc: SimulationError) -> None:
+    """What made a cluster file unusable (a SimulationError), one finding per line on stderr."""
+    for f in exc.findings:
+        click.echo(
+            f"{f.source}:{f.line}:{f.column}: {f.severity} {f.code} {f.name}: {f.message}",
+            err=True,
+        )
 
 
 def _parse_now(text: str | None) -> datetime | None:

@@ -19,7 +19,7 @@ from kubelint.diff.normalize import ListKeys, normalize
 from kubelint.diff.positions import Locator
 from kubelint.diff.selection import Selection
 from kubelint.diff.walk import compare as _compare
-from kubelint.k8s.scope import is_namespaced, register_crd
+from kubelint.k8s.scope import canonical_group, is_namespaced, register_crd
 from kubelint.load.limits import Limits
 from kubelint.model import Document, Finding, object_ref
 from kubelint.pipeline import gc_paused
@@ -103,16 +103,14 @@ def diff_documents(
 ) -> DiffResult:
     """The diff of two lists of loaded Documents. `texts` (source → file text, as loaded) lets
     positions re-read only the changed documents."""
-    if options.namespace:
-        old_docs = _in_namespace(old_docs, options.namespace)
-        new_docs = _in_namespace(new_docs, options.namespace)
     with gc_paused():
         return _diff_documents(old_docs, new_docs, options, texts)
 
 
 def _in_namespace(docs: Sequence[Document], namespace: str) -> list[Document]:
     """Documents whose namespaced objects name no namespace, placed in `namespace` (as
-    `kubectl apply -n` does), so an explicit and an implied namespace compare equal."""
+    `kubectl apply -n` does), so an explicit and an implied namespace compare equal. The
+    input's CRDs must be registered first: their scope decides for custom resources."""
     out = []
     for doc in docs:
         body, ref = doc.body, doc.ref
@@ -120,8 +118,7 @@ def _in_namespace(docs: Sequence[Document], namespace: str) -> list[Document]:
         if ref is None or ref.namespace or not isinstance(meta, Mapping):
             out.append(doc)
             continue
-        group = ref.group
-        if is_namespaced(group, ref.kind) is False:
+        if is_namespaced(canonical_group(ref.group, ref.kind), ref.kind) is False:
             out.append(doc)
             continue
         body = {**body, "metadata": {**meta, "namespace": namespace}}
@@ -145,6 +142,9 @@ def _diff_documents(
         if crd.is_crd(doc.body):
             registry.add_crd(doc.body)
             register_crd(doc.body)
+    if options.namespace:
+        old_docs = _in_namespace(old_docs, options.namespace)
+        new_docs = _in_namespace(new_docs, options.namespace)
     keys = ListKeys(registry)
     version = registry.version
     cache: dict[int, Mapping[str, Any]] = {}
@@ -201,6 +201,7 @@ def _diff_documents(
     changes = _judge(pairs, old_index.values(), new_index.values(), locator)
     result = DiffResult(changes, findings, len(old_index), len(new_index), version)
     result.unchanged = unchanged
+    result.documents = (old_docs, new_docs)
     result.diff_seconds = time.perf_counter() - started
     return result
 

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import enum
 import json
+from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-from kubelint.model import Finding, JsonPath, ObjectRef, format_path
+from kubelint.model import Document, Finding, JsonPath, ObjectRef, format_path
 
 FORMAT_VERSION = 1
 """Version of the JSON report schema (docs/diff.md); bumped on incompatible changes."""
@@ -187,6 +188,8 @@ class DiffResult:
         self.load_seconds = 0.0
         self.diff_seconds = 0.0
         self.texts: dict[str, str] = {}
+        # the documents compared, (old, new), with --namespace applied: what --simulate runs
+        self.documents: tuple[Sequence[Document], Sequence[Document]] = ((), ())
 
     @property
     def level(self) -> Level:

@@ -90,17 +90,6 @@ class Predicted(NamedTuple):
 
 
 # -- simulate both sides ---------------------------------------------------------------------
-def side_documents(spec: str, texts: Mapping[str, str]) -> list[Document]:
-    """The documents of one diff side, loaded again as the diff loaded them (`-` from the text
-    the diff read from stdin)."""
-    from kubelint.diff.sources import load_side
-    from kubelint.load.files import STDIN_NAME
-    from kubelint.load.limits import Limits
-
-    stdin = texts.get(STDIN_NAME, "").encode() if spec == "-" else None
-    return load_side([spec], Limits(), stdin).documents
-
-
 def predict(
     old: Sequence[Document], new: Sequence[Document], cluster_path: str | None = None
 ) -> Predicted:
@@ -340,4 +329,4 @@ def to_dict(predicted: Predicted) -> dict[str, Any]:
     }
 
 
-__all__ = ["Predicted", "predict", "side_documents", "text_lines", "to_dict"]
+__all__ = ["Predicted", "predict", "text_lines", "to_dict"]

@@ -38,3 +38,44 @@ def test_cli_rejects_an_invalid_namespace(tmp_path, kubelint_main):
     old = _files(tmp_path, "old.yaml", IMPLIED)
     code, _, err = kubelint_main(["diff", "-n", "Not_Valid", old, old])
     assert code == 2 and "Invalid value for --namespace" in err
+
+
+WIDGET_CRD = """\
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: widgets.example.com}
+spec:
+  group: example.com
+  scope: Cluster
+  names: {kind: Widget, plural: widgets, singular: widget, listKind: WidgetList}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        x-kubernetes-preserve-unknown-fields: true
+---
+"""
+
+
+def test_cluster_scoped_custom_resources_get_no_namespace(tmp_path):
+    # the input's CRD says Widget is cluster-scoped: -n must not place it in a namespace
+    widget = "apiVersion: example.com/v1\nkind: Widget\nmetadata: {{name: w}}\nspec: {{size: {}}}\n"
+    old = _files(tmp_path, "old.yaml", WIDGET_CRD + widget.format(1))
+    new = _files(tmp_path, "new.yaml", WIDGET_CRD + widget.format(2))
+    result = diff(old, new, namespace="prod")
+    (change,) = [c for c in result.changes if c.status != "unchanged"]
+    assert change.ref.kind == "Widget" and not change.ref.namespace
+    assert "namespace" not in change.new_body["metadata"]
+
+
+def test_the_compared_documents_carry_the_namespace(tmp_path):
+    # what `diff --simulate` simulates: the documents as compared, -n applied
+    old = _files(tmp_path, "old.yaml", IMPLIED + "---\n" + CLUSTER_SCOPED)
+    result = diff(old, old, namespace="shop")
+    assert [(d.ref.kind, d.ref.namespace) for d in result.documents[1]] == [
+        ("ConfigMap", "shop"),
+        ("ClusterRole", None),
+    ]

@@ -13,7 +13,8 @@ from conftest import SCENARIOS, needs_scenarios
 from hypothesis import given, settings
 
 from kubelint.cli.main import main
-from kubelint.diff.predicted import Predicted, predict, side_documents
+from kubelint.diff import diff
+from kubelint.diff.predicted import Predicted, predict
 from kubelint.model import Document, object_ref
 from tests.reconcile.test_simulate_properties import CLUSTER, manifests
 
@@ -197,11 +198,11 @@ def test_git_side_predicts_like_the_files(capsys, tmp_path, monkeypatch):
 
 
 def test_library_entry_no_change_means_no_prediction_difference():
-    docs = side_documents(str(APP), {})
-    result = predict(docs, side_documents(str(APP), {}))
+    old, new = diff(str(APP), str(APP)).documents
+    result = predict(old, new)
     assert (result.workloads, result.services) == ((), ())
     assert result.new_findings == result.cleared_findings == ()
-    assert len(docs) == 6
+    assert len(old) == len(new) == 6
 
 
 @pytest.mark.parametrize("output", ["text", "json", "markdown"])
@@ -263,3 +264,30 @@ def test_prediction_is_empty_for_equal_sides_and_mirrors_when_swapped(cluster_fi
         news = sum(c.new is not None for c in w.pods)
         assert olds <= sum(w.before.values()) and news <= sum(w.after.values())
         assert sum(w.before.values()) - olds == sum(w.after.values()) - news
+
+
+def test_namespace_option_reaches_the_simulation(tmp_path, capsys):
+    # `-n prod` places objects that name no namespace, in the diff and in the prediction alike
+    deployment = """\
+apiVersion: v1
+kind: Namespace
+metadata: {{name: prod}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: web}}
+spec:
+  replicas: {}
+  selector: {{matchLabels: {{app: web}}}}
+  template:
+    metadata: {{labels: {{app: web}}}}
+    spec:
+      containers: [{{name: web, image: "nginx:1.27"}}]
+"""
+    old, new = tmp_path / "old.yaml", tmp_path / "new.yaml"
+    old.write_text(deployment.format(1))
+    new.write_text(deployment.format(2))
+    report = predicted(capsys, str(old), str(new), "-n", "prod")
+    (web,) = report["workloads"]
+    assert web["object"] == "Deployment prod/web"
+    assert (web["before"], web["after"]) == ({"Running": 1}, {"Running": 2})
