@@ -66,7 +66,7 @@ class CelRule(NamedTuple):
             return
         data = {"object": Converted(dict(obj.body)), "oldObject": None}
         try:
-            data["variables"] = Converted(evaluate_variables(self.variables, data))
+            data["variables"] = evaluate_variables(self.variables, data)
             for validation in self.validations:
                 if validation.expression.evaluate(data) is True:
                     continue

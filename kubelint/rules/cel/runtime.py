@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import celpy
@@ -131,11 +131,21 @@ class Program:
         self._runner = _ENV.program(self.ast, functions=FUNCTIONS)
 
     def evaluate(self, variables: Mapping[str, Any], budget: int | None = None) -> Any:
+        return self._run(variables, budget, from_cel)
+
+    def evaluate_cel(self, variables: Mapping[str, Any], budget: int | None = None) -> Any:
+        """The value as CEL produced it, for other expressions to read (`variables`): turning
+        it into Python and back would convert a whole subtree such as `object.spec`."""
+        return self._run(variables, budget, _unchanged)
+
+    def _run(
+        self, variables: Mapping[str, Any], budget: int | None, convert: Callable[[Any], Any]
+    ) -> Any:
         activation = self._runner.new_activation()
         steps = DEFAULT_BUDGET if budget is None else budget
         evaluator = _BudgetEvaluator(self.ast, activation, _Budget(steps))
         try:
-            value = from_cel(evaluator.evaluate({k: to_cel(v) for k, v in variables.items()}))
+            value = convert(evaluator.evaluate({k: to_cel(v) for k, v in variables.items()}))
         except CostExceeded:
             raise
         except CELEvalError as exc:
@@ -143,6 +153,10 @@ class Program:
         except (RecursionError, ArithmeticError, TypeError, ValueError) as exc:
             raise CelEvaluationError(f"{type(exc).__name__}: {exc}") from None
         return value
+
+
+def _unchanged(value: Any) -> Any:
+    return value
 
 
 @functools.lru_cache(maxsize=1024)
@@ -172,6 +186,13 @@ class Converted:
 
     def __init__(self, data: Any) -> None:
         self.value = json_to_cel(data)
+
+    @classmethod
+    def of_cel(cls, value: Any) -> Converted:
+        """A value that is a CEL value already."""
+        converted = cls.__new__(cls)
+        converted.value = value
+        return converted
 
 
 def json_to_cel(document: Any) -> Any:
@@ -275,13 +296,14 @@ def from_cel(value: Any) -> Any:
 
 def evaluate_variables(
     variables: Iterable[tuple[str, Program]], data: Mapping[str, Any]
-) -> dict[str, Any]:
+) -> Converted:
     """Named values in order, each seeing the earlier ones as `variables` (a policy's or a
-    rule's `variables:` list)."""
-    values: dict[str, Any] = {}
+    rule's `variables:` list): a CEL map, so that the expressions reading it convert nothing."""
+    values = celtypes.MapType()
+    converted = Converted.of_cel(values)
     for name, program in variables:
-        values[name] = program.evaluate({**data, "variables": values})
-    return values
+        values[celtypes.StringType(name)] = program.evaluate_cel({**data, "variables": converted})
+    return converted
 
 
 def failure_message(

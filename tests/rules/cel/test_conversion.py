@@ -13,7 +13,14 @@ from hypothesis import strategies as st
 
 from kubelint.load import load_file
 from kubelint.load.files import discover
-from kubelint.rules.cel.runtime import Converted, Program, from_cel, json_to_cel
+from kubelint.rules.cel.runtime import (
+    _PENDING,
+    Converted,
+    Program,
+    evaluate_variables,
+    from_cel,
+    json_to_cel,
+)
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers(-(2**63), 2**64 - 1) | st.text(max_size=5),
@@ -56,9 +63,19 @@ def test_expressions_see_the_same_map(data: dict[str, Any], key: str) -> None:
         f"object.{key} == object.{key}",
     ):
         program = Program(text)
-        eager = Converted.__new__(Converted)  # as converted, bypassing the lazy conversion
-        eager.value = _eager(data)
+        eager = Converted.of_cel(_eager(data))  # as converted, bypassing the lazy conversion
         assert _outcome(program, {"object": data}) == _outcome(program, {"object": eager})
+
+
+def test_variables_leave_the_subtrees_they_name_unconverted() -> None:
+    # `s = object.spec` must not convert the whole spec (a CRD's schema) to Python and back
+    schema = {f"field{i}": {"type": "string"} for i in range(50)}
+    data: dict[str, Any] = {"object": Converted({"spec": {"group": "x", "schema": schema}})}
+    named = [("s", Program("object.spec")), ("g", Program("variables.s.group"))]
+    data["variables"] = evaluate_variables(named, data)
+    spec = data["variables"].value[celtypes.StringType("s")]
+    assert dict.__getitem__(spec, celtypes.StringType("schema")) is _PENDING  # never read
+    assert Program("variables.g == 'x' && size(variables.s.schema) == 50").evaluate(data) is True
 
 
 def _outcome(program: Program, data: dict[str, Any]) -> Any:
