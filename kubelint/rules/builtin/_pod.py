@@ -4,12 +4,12 @@ capabilities, images, rule parameters, and builders for the rules' documentation
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
 import yaml
 
-from kubelint.k8s.podspec import Container
+from kubelint.k8s.podspec import Container, PodTemplate
 from kubelint.model import JsonPath
 from kubelint.rules.engine import ObjectView
 from kubelint.rules.options import OPTIONS, option_problem, options, param  # noqa: F401
@@ -42,12 +42,17 @@ def security_setting(obj: ObjectView, container: Container, field: str) -> Setti
     """The effective value of a securityContext field for a container: its own, else (for
     fields PodSecurityContext also has) the pod's. Cheap when nothing is set: rules call it
     for every container."""
-    own = container.body.get("securityContext")
-    if isinstance(own, dict) and own.get(field) is not None:
-        return Setting(own[field], (*container.path, "securityContext", field))
+    own = own_setting(container, field)
+    if own is not None:
+        return Setting(own, own_path(container, field))
+    template = obj.template
+    return _pod_setting(template, field) if template is not None else UNSET
+
+
+def _pod_setting(template: PodTemplate, field: str) -> Setting:
+    """The pod's securityContext value that containers inherit (UNSET for other fields)."""
     if field in POD_AND_CONTAINER_FIELDS:
-        template = obj.template
-        pod = template.spec.get("securityContext") if template is not None else None
+        pod = template.spec.get("securityContext")
         if isinstance(pod, dict) and pod.get(field) is not None:
             return Setting(pod[field], (*template.spec_path, "securityContext", field))
     return UNSET
@@ -59,16 +64,12 @@ def effective_settings(obj: ObjectView, field: str) -> list[tuple[Container, Set
     template = obj.template
     if template is None:
         return []
-    inherited = UNSET
-    if field in POD_AND_CONTAINER_FIELDS:
-        pod = template.spec.get("securityContext")
-        if isinstance(pod, dict) and pod.get(field) is not None:
-            inherited = Setting(pod[field], (*template.spec_path, "securityContext", field))
+    inherited = _pod_setting(template, field)
     found = []
     for c in obj.containers(ephemeral=True):
-        own = c.body.get("securityContext")
-        if isinstance(own, dict) and own.get(field) is not None:
-            found.append((c, Setting(own[field], (*c.path, "securityContext", field))))
+        own = own_setting(c, field)
+        if own is not None:
+            found.append((c, Setting(own, own_path(c, field))))
         elif inherited.path is not None:
             found.append((c, inherited))
     return found
@@ -116,16 +117,6 @@ _KIND_LABELS = {"initContainers": "init container", "ephemeralContainers": "ephe
 def label(container: Container) -> str:
     """How messages name a container: `init container "setup"`, `container "web"`."""
     return f'{_KIND_LABELS.get(container.kind, "container")} "{container.name}"'
-
-
-@functools.lru_cache(maxsize=64)
-def _frozen(values: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(values)
-
-
-def as_set(values: Iterable[str]) -> frozenset[str]:
-    """A configured list of strings as a set (memoised: it is the same for every object)."""
-    return _frozen(tuple(values))
 
 
 # -- images ---------------------------------------------------------------------------------

@@ -97,8 +97,13 @@ def hpa_targets(ctx: Context) -> dict[tuple[str, str, str], list[ObjectView]]:
 
 def label_selector(obj: ObjectView, *path: str) -> Selector | None:
     """The LabelSelector at `path`, None when it is invalid (validation reports that)."""
+    return parsed_selector(obj.get(*path))
+
+
+def parsed_selector(value: object) -> Selector | None:
+    """A LabelSelector value parsed, None when it is invalid (validation reports that)."""
     try:
-        return Selector.parse(obj.get(*path))
+        return Selector.parse(value)
     except SelectorError:
         return None
 
@@ -119,12 +124,7 @@ def workload_selector(obj: ObjectView) -> Selector | None:
     if obj.kind == "Job" and spec.get("manualSelector") is not True:
         return None
     selector = spec.get("selector")
-    if selector is None:
-        return None
-    try:
-        return Selector.parse(selector)
-    except SelectorError:
-        return None  # validation reports it
+    return None if selector is None else parsed_selector(selector)
 
 
 def replicas(obj: ObjectView) -> int | None:

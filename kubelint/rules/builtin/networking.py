@@ -103,19 +103,13 @@ def _declared_ports(workloads: list[ObjectView]) -> set[int]:
     """containerPorts of the containers (and restartable init containers)."""
     out: set[int] = set()
     for obj in workloads:
-        template = obj.template  # None for the custom resources of operators (Prometheus)
-        spec = template.spec if template is not None else {}
-        for field in ("initContainers", "containers"):
-            listed = spec.get(field)
-            for body in listed if isinstance(listed, list) else ():
-                if not isinstance(body, dict) or (
-                    field == "initContainers" and body.get("restartPolicy") != "Always"
-                ):
-                    continue
-                ports = body.get("ports")
-                for port in ports if isinstance(ports, list) else ():
-                    if isinstance(port, dict) and isinstance(port.get("containerPort"), int):
-                        out.add(port["containerPort"])
+        for c in obj.containers():
+            if c.kind == "initContainers" and c.body.get("restartPolicy") != "Always":
+                continue
+            ports = c.body.get("ports")
+            for port in ports if isinstance(ports, list) else ():
+                if isinstance(port, dict) and isinstance(port.get("containerPort"), int):
+                    out.add(port["containerPort"])
     return out
 
 

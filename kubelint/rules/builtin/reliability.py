@@ -221,9 +221,7 @@ def _unavailable(value: Any, replicas: int) -> int | None:
 def rollout_unavailable_all(obj: ObjectView) -> Iterator[Violation]:
     """A single replica is always unavailable during a `maxUnavailable: 1` rollout; that is
     single-replica's concern, so only "100%" or two or more replicas are reported here."""
-    strategy = obj.spec.get("strategy")
-    rolling = strategy.get("rollingUpdate") if isinstance(strategy, dict) else None
-    value = rolling.get("maxUnavailable") if isinstance(rolling, dict) else None
+    value = obj.get("spec", "strategy", "rollingUpdate", "maxUnavailable")
     if value is None:
         return
     replicas = _replicas(obj)

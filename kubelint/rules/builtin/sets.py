@@ -84,15 +84,12 @@ def duplicate_object(ctx: Context) -> Found:
     for namesakes in ctx.namesakes():  # same kind, namespace and name
         first: dict[tuple[str, str], ObjectView] = {}
         for obj in namesakes:
-            if not obj.name or not obj.kind:
+            # generateName objects get a fresh name each time: they never repeat
+            if not obj.name or not obj.kind or not _named(obj):
                 continue
             group = canonical_group(obj.group, obj.kind)  # apps and extensions are one
-            key = (group, "" if across_files else obj.doc.source)
-            original = first.get(key)
-            # generateName objects get a fresh name each time (checked on a repeat only)
-            if original is None or not _named(original):
-                first[key] = obj
-            elif _named(obj):
+            original = first.setdefault((group, "" if across_files else obj.doc.source), obj)
+            if original is not obj:
                 ns, name = obj.namespace, obj.name
                 ref = f"{obj.kind} {ns}/{name}" if ns else f"{obj.kind} {name}"
                 message = f"{ref} is already defined at {where(original)}"

@@ -59,18 +59,15 @@ def invalid_container_name(obj: ObjectView) -> Iterator[Violation]:
             for i, item in enumerate(items):
                 if item is None:
                     yield Violation((*template.spec_path, list_name, i), "name: Required value")
-    seen: list[str] = []  # a pod has a few containers: a list is cheaper than a set
+    seen: set[str] = set()
     for container in obj.containers(ephemeral=True):
         name = container.body.get("name")
         if not isinstance(name, str):
             continue
         if name in seen or not valid_dns1123_label(name):
-            path = (*container.path, "name")
-            for problem in is_dns1123_label(name):
-                yield Violation(path, invalid(name, problem))
-            if name in seen:
-                yield Violation(path, f'Duplicate value: "{name}"')
-        seen.append(name)
+            yield from unique_name((*container.path, "name"), name, is_dns1123_label, seen)
+        else:
+            seen.add(name)
 
 
 @object_rule(

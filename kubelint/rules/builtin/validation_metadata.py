@@ -14,7 +14,6 @@ from kubelint.k8s.validation import (
     is_path_segment_name,
 )
 from kubelint.model import JsonPath, Severity
-from kubelint.rules.builtin._memo import is_dns1123_label as memo_dns1123_label
 from kubelint.rules.builtin._memo import is_qualified_name
 from kubelint.rules.builtin._validation import (
     ValidStrings,
@@ -41,8 +40,8 @@ NAME_FORMATS: dict[tuple[str, str], NameCheck] = {
 """Kinds whose names are not DNS-1123 subdomains (the default for every other kind). Names
 seldom repeat: the checks are not memoised, but names found valid are remembered."""
 _VALID_NAMES: dict[NameCheck, ValidStrings] = {
-    check: ValidStrings(check)
-    for check in (is_dns1123_label, is_dns1035_label, is_path_segment_name, is_dns1123_subdomain)
+    is_dns1123_label: valid_dns1123_label,  # shared with the other checks of DNS-1123 labels
+    **{c: ValidStrings(c) for c in (is_dns1035_label, is_path_segment_name, is_dns1123_subdomain)},
 }
 _OTHER_FORMAT_KINDS = frozenset(kind for _, kind in NAME_FORMATS)
 """Names of the kinds in NAME_FORMATS: other kinds are DNS-1123 subdomains whatever their group."""
@@ -150,7 +149,7 @@ def invalid_namespace(obj: ObjectView) -> Iterator[Violation]:
         return  # cluster-scoped: the apiserver drops metadata.namespace
     namespace = obj.metadata.get("namespace")
     if isinstance(namespace, str) and namespace and not valid_dns1123_label(namespace):
-        for problem in memo_dns1123_label(namespace):
+        for problem in is_dns1123_label(namespace):
             yield Violation(("metadata", "namespace"), invalid(namespace, problem))
 
 

@@ -4,7 +4,6 @@ schedules and time zones."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from kubelint.k8s.cron import CronError, is_time_zone, parse_schedule
 from kubelint.k8s.validation import invalid, is_int
@@ -96,13 +95,14 @@ def invalid_count(obj: ObjectView) -> Iterator[Violation]:
     kind = (obj.group, obj.kind)
     for field in NON_NEGATIVE.get(kind, ()):
         value = spec.get(field)
-        if isinstance(value, int) and value < 0:  # as `_negative`: booleans are never < 0
+        if isinstance(value, int) and value < 0:  # booleans are never < 0; too large: KL137
             yield _negative_violation(("spec", field), value)
     if kind == _CRONJOB_KIND:
         job = mapping(mapping(spec.get("jobTemplate")).get("spec"))
         for field in _JOB:
-            if _negative(job.get(field)):
-                yield _negative_violation(("spec", "jobTemplate", "spec", field), job[field])
+            value = job.get(field)
+            if isinstance(value, int) and value < 0:
+                yield _negative_violation(("spec", "jobTemplate", "spec", field), value)
     if template is not None:
         grace = template.spec.get("terminationGracePeriodSeconds")
         if isinstance(grace, int) and grace < 0:
@@ -119,10 +119,6 @@ def invalid_count(obj: ObjectView) -> Iterator[Violation]:
 
 
 _CRONJOB_KIND = ("batch", "CronJob")
-
-
-def _negative(value: Any) -> bool:
-    return value is not None and is_int(value) and value < 0  # too large: integer-out-of-range
 
 
 def _negative_violation(path: JsonPath, value: int) -> Violation:
