@@ -164,7 +164,6 @@ class ObjectView:
 
     __slots__ = (
         "_containers",
-        "_variants",
         "body",
         "doc",
         "group",
@@ -202,7 +201,6 @@ class ObjectView:
             body, self.group, self.kind, settings.template_paths
         )
         self._containers: list[Container] | None = None  # init + regular, made on demand
-        self._variants: dict[tuple[str, ...], list[Container]] | None = None  # other lists
 
     def __repr__(self) -> str:
         return f"ObjectView({self.kind} {self.namespace}/{self.name})"
@@ -232,14 +230,7 @@ class ObjectView:
             if found is None:
                 found = self._containers = self._list(_CONTAINER_KINDS[True, False])
             return iter(found)
-        key = _CONTAINER_KINDS[init, ephemeral]
-        variants = self._variants
-        if variants is None:
-            variants = self._variants = {}
-        found = variants.get(key)
-        if found is None:
-            found = variants[key] = self._list(key)
-        return iter(found)
+        return iter(self._list(_CONTAINER_KINDS[init, ephemeral]))  # rare: listed each time
 
     def _list(self, kinds: tuple[str, ...]) -> list[Container]:
         template = self.template

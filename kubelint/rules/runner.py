@@ -51,16 +51,12 @@ _CLUSTER_KINDS = frozenset({"Namespace", "Node", "PersistentVolume", "ClusterRol
 _is_namespaced = _scope_lookup()
 
 
-def effective_namespace(group: str, kind: str, body: Mapping[str, Any], settings: Settings) -> str:
+def _namespace(namespaced: bool | None, metadata: Mapping[str, Any], settings: Settings) -> str:
     """metadata.namespace; else the default namespace for namespaced (and unknown) kinds; ""
     for cluster-scoped kinds, whatever their metadata says (the apiserver ignores it)."""
-    return _namespace(_is_namespaced(group, kind), body.get("metadata"), settings)
-
-
-def _namespace(namespaced: bool | None, metadata: Any, settings: Settings) -> str:
     if namespaced is False:
         return ""
-    namespace = metadata.get("namespace") if isinstance(metadata, Mapping) else None
+    namespace = metadata.get("namespace")
     return namespace if isinstance(namespace, str) and namespace else settings.default_namespace
 
 
@@ -348,9 +344,8 @@ def set_findings(
 def _views(files: Sequence[LintFile], settings: Settings) -> Iterator[ObjectView]:
     """Every document's view: the object rules' where this process made it, else a new one."""
     for lf in files:
-        views = lf.views or ()
-        for i, doc in enumerate(lf.documents):
-            view = views[i] if i < len(views) else None
+        views = lf.views or [None] * len(lf.documents)
+        for view, doc in zip(views, lf.documents, strict=True):
             yield view if view is not None else view_of(doc, settings)
 
 

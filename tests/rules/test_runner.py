@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from kubelint.k8s.podspec import parse_extra
+from kubelint.model import Document, object_ref
 from kubelint.rules.engine import Settings, Violation
-from kubelint.rules.runner import effective_namespace
+from kubelint.rules.runner import view_of
 
 from .helpers import BOOM, LATEST, SAME_NAME, lint, make_rule
 
@@ -93,13 +94,16 @@ def test_suppressions_cover_loading_findings() -> None:
 
 def test_effective_namespace() -> None:
     settings = Settings(default_namespace="dev")
-    meta = {"metadata": {"namespace": "shop"}}
-    assert effective_namespace("", "ConfigMap", meta, settings) == "shop"
-    assert effective_namespace("", "ConfigMap", {}, settings) == "dev"
-    assert effective_namespace("rbac.authorization.k8s.io", "ClusterRole", meta, settings) == ""
-    assert (
-        effective_namespace("example.com", "Widget", {}, settings) == "dev"
-    )  # unknown: namespaced
+
+    def namespace(api_version: str, kind: str, metadata: dict) -> str:
+        body = {"apiVersion": api_version, "kind": kind, "metadata": metadata}
+        return view_of(Document(body, "x.yaml", 0, 1, object_ref(body)), settings).namespace
+
+    assert namespace("v1", "ConfigMap", {"name": "c", "namespace": "shop"}) == "shop"
+    assert namespace("v1", "ConfigMap", {"name": "c"}) == "dev"
+    cluster_role = ("rbac.authorization.k8s.io/v1", "ClusterRole")
+    assert namespace(*cluster_role, {"name": "r", "namespace": "shop"}) == ""
+    assert namespace("example.com/v1", "Widget", {"name": "w"}) == "dev"  # unknown: namespaced
 
 
 def test_template_paths_make_custom_workloads_visible() -> None:

@@ -266,7 +266,7 @@ def _bound(
                     ),
                 )
                 continue
-            yield from _evaluate(policy, binding, obj, params, namespaces, severity)
+            yield from _evaluate(policy, binding, obj, plural, params, namespaces, severity)
 
 
 _MISSING = object()
@@ -319,6 +319,7 @@ def _evaluate(
     policy: Policy,
     binding: ObjectView,
     obj: ObjectView,
+    plural: str,
     params: Any,
     namespaces: Mapping[str, Mapping[str, Any]],
     severity: Severity,
@@ -327,7 +328,7 @@ def _evaluate(
         "object": Converted(dict(obj.body)),
         "oldObject": None,
         "params": params,
-        "request": _request(obj),
+        "request": _request(obj, plural),
         "namespaceObject": {
             "metadata": {"name": obj.namespace, "labels": dict(namespaces.get(obj.namespace) or {})}
         }
@@ -363,14 +364,14 @@ def _evaluate(
             )
 
 
-def _request(obj: ObjectView) -> dict[str, Any]:
+def _request(obj: ObjectView, plural: str) -> dict[str, Any]:
     return {
         "operation": "CREATE",
         "kind": {"group": obj.group, "version": obj.version, "kind": obj.kind},
         "resource": {
             "group": obj.group,
             "version": obj.version,
-            "resource": resource_name(obj.group, obj.kind),
+            "resource": plural,
         },
         "name": obj.name,
         "namespace": obj.namespace,
