@@ -13,6 +13,7 @@ import sys
 from typing import Any
 
 from kubelint.codes import finding
+from kubelint.load.construct import INT32_MAX, INT32_MIN
 from kubelint.load.decode import decode
 from kubelint.load.files import STDIN_NAME, Discovery, InputFile, discover
 from kubelint.load.limits import MIB, Limits
@@ -165,9 +166,10 @@ def _parse_json(text: str):  # -> ParseResult | None
     wide: list[str] = []
 
     def integer(digits: str) -> int | float:
-        if len(digits) > 9:  # may be outside int32 (checked exactly by the rule that cares)
+        value = _json_int(digits)
+        if len(digits) > 9 and not INT32_MIN <= value <= INT32_MAX:  # as the YAML loader notes
             wide.append(digits)
-        return _json_int(digits)
+        return value
 
     def constant(name: str) -> None:
         constants.append(name)
