@@ -591,7 +591,7 @@ def _find_key(node: Any, key: str) -> tuple[Any, Any] | None:
         if (
             (not raw or raw[0] in INTERESTING_START)
             and key_node.style in (None, "")
-            and key_text(key_node) == key
+            and _plain_key_text(raw) == key
         ):
             return key_node, value_node
     for source in merged or ():
