@@ -186,3 +186,10 @@ def object_ref(body: Mapping[str, Any]) -> ObjectRef | None:
         namespace if isinstance(namespace, str) and namespace else None,
         name if isinstance(name, str) else "",
     )
+
+
+def dicts(value: Any) -> list[dict[str, Any]]:
+    """The mapping items of a list in a body ([] when value is not a list). A null item passes
+    the schema stage (Go decodes it as an empty struct): loops over containers, ports, volumes
+    skip it."""
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []

@@ -11,6 +11,8 @@ import copy
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from kubelint.model import dicts
+
 Converter = Callable[[dict[str, Any]], dict[str, Any]]
 
 
@@ -33,18 +35,13 @@ def ingress_v1(body: dict[str, Any]) -> dict[str, Any]:
         return body
     if "backend" in spec:
         spec["defaultBackend"] = _ingress_backend(spec.pop("backend"))
-    for rule in _items(spec.get("rules")):
+    for rule in dicts(spec.get("rules")):
         http = rule.get("http")
-        for path in _items(http.get("paths") if isinstance(http, dict) else None):
+        for path in dicts(http.get("paths") if isinstance(http, dict) else None):
             if "backend" in path:
                 path["backend"] = _ingress_backend(path["backend"])
                 path.setdefault("pathType", "ImplementationSpecific")
     return body
-
-
-def _items(value: Any) -> list[dict[str, Any]]:
-    """The mapping items of a list (the input may hold any shape: diff does not validate)."""
-    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
 
 CONVERTERS: dict[tuple[str, str, str], Converter] = {

@@ -16,7 +16,7 @@ from kubelint.diff.model import FieldChange, Impact, Level, Op, Status
 from kubelint.diff.selection import Selection, pod_labels
 from kubelint.k8s.podspec import pod_template
 from kubelint.k8s.scope import canonical_group
-from kubelint.model import JsonPath, ObjectRef, Severity
+from kubelint.model import JsonPath, ObjectRef, Severity, dicts
 from kubelint.store.immutable import immutable_violations
 
 _SEVERITY = {Level.REJECT: Severity.ERROR, Level.RECREATE: Severity.WARNING}
@@ -134,10 +134,8 @@ def _on_delete(body: Mapping[str, Any]) -> bool:
 def _containers(spec: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
     out: dict[str, Mapping[str, Any]] = {}
     for field in ("initContainers", "containers"):
-        items = spec.get(field)
-        for c in items if isinstance(items, list) else ():
-            if isinstance(c, Mapping):
-                out[f"{field}/{c.get('name')}"] = c
+        for c in dicts(spec.get(field)):
+            out[f"{field}/{c.get('name')}"] = c
     return out
 
 

@@ -16,8 +16,9 @@ from typing import Any, NamedTuple
 from kubelint.cluster import dns
 from kubelint.k8s.labelindex import LabelIndex
 from kubelint.k8s.selectors import Selector, SelectorError
+from kubelint.model import dicts
 from kubelint.reconcile.names import NameAllocator
-from kubelint.reconcile.objects import PodRecord, Stored, mappings
+from kubelint.reconcile.objects import PodRecord, Stored
 
 MAX_ENDPOINTS_PER_SLICE = 100
 MANAGED_BY = "endpointslice-controller.k8s.io"
@@ -82,7 +83,7 @@ def resolve_port(target: Any, protocol: str, pod: PodRecord) -> int | None:
     if isinstance(target, str) and target.isdigit():
         return int(target)
     for container in pod.containers():
-        for port in mappings(container.get("ports")):
+        for port in dicts(container.get("ports")):
             if port.get("name") == target and (port.get("protocol") or "TCP") == protocol:
                 return port.get("containerPort")
     return None
@@ -214,26 +215,26 @@ def user_endpoints(objects: Iterable[Stored]) -> dict[tuple[str, str], list[Addr
                 continue
             ports = tuple(
                 (str(p.get("name") or ""), int(p.get("port") or 0), str(p.get("protocol") or "TCP"))
-                for p in mappings(body.get("ports"))
+                for p in dicts(body.get("ports"))
             )
-            for e in mappings(body.get("endpoints")):
+            for e in dicts(body.get("endpoints")):
                 ready = (e.get("conditions") or {}).get("ready") is not False
                 for ip in e.get("addresses") or []:
                     slices.setdefault((obj.namespace, service), []).append(
                         Address(str(ip), ready, None, ports)
                     )
         elif kind == "Endpoints" and obj.ref.group == "":
-            for subset in mappings(body.get("subsets")):
+            for subset in dicts(body.get("subsets")):
                 ports = tuple(
                     (
                         str(p.get("name") or ""),
                         int(p.get("port") or 0),
                         str(p.get("protocol") or "TCP"),
                     )
-                    for p in mappings(subset.get("ports"))
+                    for p in dicts(subset.get("ports"))
                 )
                 for key, ready in (("addresses", True), ("notReadyAddresses", False)):
-                    for a in mappings(subset.get(key)):
+                    for a in dicts(subset.get(key)):
                         legacy.setdefault((obj.namespace, obj.name), []).append(
                             Address(str(a.get("ip")), ready, None, ports)
                         )

@@ -7,8 +7,8 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from kubelint.codes import Code, finding, register
-from kubelint.model import Finding, JsonPath, Severity
-from kubelint.reconcile.objects import PodRecord, Stored, Workload, mappings
+from kubelint.model import Finding, JsonPath, Severity, dicts
+from kubelint.reconcile.objects import PodRecord, Stored, Workload
 from kubelint.reconcile.podinfo import host_ports, pod_requests
 from kubelint.reconcile.scheduler.filters import static_reason
 from kubelint.reconcile.scheduler.nodes import free
@@ -265,7 +265,7 @@ def _target_ports(view: ServiceView) -> Iterator[Finding | None]:
     names: set[str] = set()
     for pod in view.selected:
         for c in pod.containers():
-            for p in mappings(c.get("ports")):
+            for p in dicts(c.get("ports")):
                 if isinstance(p.get("containerPort"), int):
                     declared.add(p["containerPort"])
                 if p.get("name"):

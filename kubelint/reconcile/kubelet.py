@@ -16,7 +16,8 @@ from typing import Any
 
 from kubelint.cluster.ipam import PodIPAllocator
 from kubelint.cluster.model import Cluster, PullFailure
-from kubelint.reconcile.objects import PodRecord, mappings
+from kubelint.model import dicts
+from kubelint.reconcile.objects import PodRecord
 
 CONTAINER_CREATING = "ContainerCreating"
 IMAGE_PULL_BACKOFF = "ImagePullBackOff"
@@ -67,7 +68,7 @@ class Kubelet:
             ("initContainers", "Init:" + IMAGE_PULL_BACKOFF),
             ("containers", IMAGE_PULL_BACKOFF),
         ):
-            for container in mappings(spec.get(key)):
+            for container in dicts(spec.get(key)):
                 failure = self.pull_failure(container.get("image"), node)
                 if failure is not None:
                     pod.waiting[str(container.get("name"))] = IMAGE_PULL_BACKOFF
@@ -80,7 +81,7 @@ class Kubelet:
 
 
 def _names(body: Mapping[str, Any], key: str) -> list[str]:
-    return [str(c.get("name")) for c in mappings((body.get("spec") or {}).get(key))]
+    return [str(c.get("name")) for c in dicts((body.get("spec") or {}).get(key))]
 
 
 def pod_status(pod: PodRecord) -> dict[str, Any]:

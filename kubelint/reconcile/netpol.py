@@ -28,8 +28,8 @@ from kubelint.cluster import dns
 from kubelint.cluster.cidr import IPNetwork
 from kubelint.k8s.labelindex import LabelIndex
 from kubelint.k8s.selectors import EVERYTHING, Selector, SelectorError
-from kubelint.model import JsonPath
-from kubelint.reconcile.objects import PodRecord, Stored, mappings
+from kubelint.model import JsonPath, dicts
+from kubelint.reconcile.objects import PodRecord, Stored
 
 if TYPE_CHECKING:
     from kubelint.cluster.model import Cluster
@@ -64,7 +64,7 @@ class Member(NamedTuple):
         return tuple(
             (str(p.get("name") or ""), p["containerPort"], str(p.get("protocol") or "TCP"))
             for c in self.pod.containers()
-            for p in mappings(c.get("ports"))
+            for p in dicts(c.get("ports"))
             if isinstance(p.get("containerPort"), int)
         )
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from kubelint.model import Document, ObjectRef
+from kubelint.model import Document, ObjectRef, dicts
 
 
 class Stored(NamedTuple):
@@ -63,15 +63,7 @@ class PodRecord:
     def containers(self, *keys: str) -> list[Mapping[str, Any]]:
         """The pod's containers under `keys` (default: app containers only)."""
         spec = self.body.get("spec") or {}
-        return [c for key in keys or ("containers",) for c in mappings(spec.get(key))]
-
-
-def mappings(value: Any) -> list[Mapping[str, Any]]:
-    """The mapping items of a list: what a loop over containers or ports may use. A null item
-    passes the schema stage (Go decodes it as an empty struct), and is skipped here."""
-    if not isinstance(value, list):
-        return []
-    return [v for v in value if isinstance(v, Mapping)]
+        return [c for key in keys or ("containers",) for c in dicts(spec.get(key))]
 
 
 @dataclass(eq=False)

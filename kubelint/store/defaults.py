@@ -14,8 +14,9 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from kubelint.k8s.scope import canonical_group
+from kubelint.model import dicts
 from kubelint.store import pod_defaults as pods
-from kubelint.store.pod_defaults import dicts, fill
+from kubelint.store.pod_defaults import fill
 
 DEFAULT_VERSION = "1.37"
 Defaulter = Callable[[dict[str, Any], int], None]

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from kubelint.model import dicts
+
 DEFAULT_MODE = 420  # 0644: secret, configMap, downwardAPI and projected volumes
 _CONTAINER_LISTS = ("initContainers", "containers", "ephemeralContainers")
 _PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
@@ -38,11 +40,6 @@ def fill(node: Any, key: str, value: Any, zero: Any = None) -> None:
     """Set node[key] = value when node is a mapping and the field is unset."""
     if isinstance(node, dict) and unset(node.get(key), zero):
         node[key] = value
-
-
-def dicts(value: Any) -> list[dict[str, Any]]:
-    """The mapping items of a list (nothing when value is not a list)."""
-    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
 
 
 def pod_spec(spec: Any) -> None:
