@@ -121,6 +121,11 @@ class Finding(NamedTuple):
     def with_severity(self, severity: Severity) -> Finding:
         return self._replace(severity=severity)
 
+    def one_line(self) -> str:
+        """`file:line:col: severity CODE name: message`, as concise reports and stderr show it."""
+        where = f"{self.source}:{self.line}:{self.column}"
+        return f"{where}: {self.severity} {self.code} {self.name}: {self.message}"
+
 
 Locator = Callable[[JsonPath, bool], Location]
 """Maps (path, at_key) to a location; at_key asks for the key's position rather than the value's."""

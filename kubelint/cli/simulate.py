@@ -79,10 +79,7 @@ def simulate(
 def echo_cluster_errors(exc: SimulationError) -> None:
     """What made a cluster file unusable (a SimulationError), one finding per line on stderr."""
     for f in exc.findings:
-        click.echo(
-            f"{f.source}:{f.line}:{f.column}: {f.severity} {f.code} {f.name}: {f.message}",
-            err=True,
-        )
+        click.echo(f.one_line(), err=True)
 
 
 def _parse_now(text: str | None) -> datetime | None:

@@ -248,10 +248,6 @@ def service_line(delta: ServiceDelta) -> str:
     return f"{line} ({', '.join(parts)})" if parts else line
 
 
-def _finding_text(f: Finding) -> str:
-    return f"{f.source}:{f.line}:{f.column}: {f.severity} {f.code} {f.name}: {f.message}"
-
-
 def summary(predicted: Predicted) -> str:
     return (
         f"predicted: pods change in {_plural(len(predicted.workloads), 'workload')}, endpoints "
@@ -276,8 +272,8 @@ def text_lines(predicted: Predicted) -> list[str]:
         if len(delta.pods) > TEXT_POD_LIMIT:
             out.append(f"    … and {len(delta.pods) - TEXT_POD_LIMIT} more (-o json lists all)")
     out += [f"  {service_line(d)}" for d in predicted.services]
-    out += [f"  new finding: {_finding_text(f)}" for f in predicted.new_findings]
-    out += [f"  cleared finding: {_finding_text(f)}" for f in predicted.cleared_findings]
+    out += [f"  new finding: {f.one_line()}" for f in predicted.new_findings]
+    out += [f"  cleared finding: {f.one_line()}" for f in predicted.cleared_findings]
     if len(out) == 2:
         out.append("  no difference in predicted pods, endpoints or findings")
     out.append(f"  {summary(predicted)}")

@@ -22,7 +22,7 @@ from kubelint.diff.model import (
     Side,
     Status,
 )
-from kubelint.model import Finding
+from kubelint.report.summary import plural
 
 _SIGN = {Op.ADD: "+", Op.REMOVE: "-", Op.REPLACE: "~", Op.ORDER: "↕"}
 _COLOURS = {"+": "32", "-": "31", "@": "36", "!": "33", "h": "1"}
@@ -96,19 +96,11 @@ def summary_counts(result: DiffResult) -> dict[str, int]:
 def _summary_line(result: DiffResult) -> str:
     counts = ", ".join(f"{n} {s}" for s, n in summary_counts(result).items() if n)
     if not result.changes:
-        return f"no differences ({_plural(result.unchanged, 'object')} unchanged)"
+        return f"no differences ({plural(result.unchanged, 'object')} unchanged)"
     return (
         f"{counts}; {result.unchanged} unchanged; highest impact: {result.level}"
         f" ({result.old_objects} → {result.new_objects} objects)"
     )
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"
-
-
-def _finding_line(f: Finding) -> str:
-    return f"{f.source}:{f.line}:{f.column}: {f.severity} {f.code} {f.name}: {f.message}"
 
 
 # -- text ------------------------------------------------------------------------------------
@@ -117,7 +109,7 @@ def render_text(
 ) -> str:
     """`predicted`: a kubelint.diff.predicted.Predicted (`--simulate`), shown after the changes."""
     paint = _Paint(color)
-    out: list[str] = [_finding_line(f) for f in result.findings]
+    out: list[str] = [f.one_line() for f in result.findings]
     for change in result.changes:
         out.append(paint("h", f"{_title(change)}  {_where(change)}"))
         for item in change.impacts:
@@ -247,7 +239,7 @@ def render_markdown(
     out = [f"### kubelint diff: {_summary_line(result)}", ""]
     if result.findings:
         out += ["**Load problems**", ""]
-        out += [f"- `{_cell(_finding_line(f))}`" for f in result.findings] + [""]
+        out += [f"- `{_cell(f.one_line())}`" for f in result.findings] + [""]
     if predicted is not None:
         from kubelint.diff.predicted import text_lines
 

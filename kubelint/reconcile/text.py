@@ -99,5 +99,5 @@ def render_text(sim: Simulation) -> str:
     if not sim.findings:
         out.append("  none")
     for f in sim.findings:
-        out.append(f"  {f.source}:{f.line}:{f.column}: {f.severity} {f.code} {f.name}: {f.message}")
+        out.append(f"  {f.one_line()}")
     return "\n".join(out) + "\n"

@@ -12,10 +12,7 @@ def render(result: CheckResult, options: ReportOptions) -> str:
     for f in result.findings:
         obj = f" [{f.ref}]" if f.ref else ""
         hint = f" ({f.hint})" if f.hint else ""
-        lines.append(
-            f"{f.source}:{f.line}:{f.column}: {f.severity} {f.code} {f.name}: "
-            f"{f.message}{hint}{obj}"
-        )
+        lines.append(f"{f.one_line()}{hint}{obj}")
     if options.show_summary:
         lines.append(summary_line(result))
     return "\n".join(lines) + "\n" if lines else ""
