@@ -61,21 +61,18 @@ def kubelint(command: str, jobs: int, files: list[str], root: Path, extra=()) ->
     return run.seconds, len(json.loads(run.stdout)["findings"])
 
 
-def best(command: str, jobs: int, files: list[str], root: Path, repeat: int) -> tuple[float, int]:
-    runs = [kubelint(command, jobs, files, root) for _ in range(repeat)]
+def best(
+    command: str, jobs: int, files: list[str], root: Path, repeat: int, extra: Sequence[str] = ()
+) -> tuple[float, int]:
+    runs = [kubelint(command, jobs, files, root, extra) for _ in range(repeat)]
     return min(r[0] for r in runs), runs[0][1]
-
-
-def best_of(
-    command: str, jobs: int, files: list[str], root: Path, repeat: int, extra: Sequence[str]
-) -> float:
-    return min(kubelint(command, jobs, files, root, extra)[0] for _ in range(repeat))
 
 
 def rule_costs(root: Path, files: list[str]) -> None:
     """Each default rule alone over the sample's objects, in this process."""
     sys.path.insert(0, str(REPO_ROOT))
-    from kubelint.load import InputFile, load_file
+    from set_rules import load_docs
+
     from kubelint.rules.catalogue import load_rules
     from kubelint.rules.context import Context
     from kubelint.rules.engine import Settings
@@ -83,7 +80,7 @@ def rule_costs(root: Path, files: list[str]) -> None:
 
     gc.disable()  # as kubelint does while linting
     settings = Settings()
-    docs = [d for f in files for d in load_file(InputFile(str(root / f), f)).documents]
+    docs = load_docs(root, files)
     views = [view_of(d, settings) for d in docs]
     rows = []
     for rule in (r for r in load_rules() if r.default):
@@ -115,8 +112,8 @@ def ablation(
 
     set_rules = default_set_rules()
     no_sets = [a for r in set_rules for a in ("--disable", r.code)]
-    bare_s = best_of("lint", jobs, files, root, repeat, ("--disable", "all"))
-    objects_s = best_of("lint", jobs, files, root, repeat, no_sets)
+    bare_s, _ = best("lint", jobs, files, root, repeat, ("--disable", "all"))
+    objects_s, _ = best("lint", jobs, files, root, repeat, no_sets)
     gc.disable()  # as kubelint does while linting
     rules_cpu, _ = together(load_docs(root, files), set_rules, repeat)
     gc.enable()
