@@ -47,6 +47,7 @@ from hypothesis import strategies as st
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+import harness  # noqa: E402
 from fuzz_load import TOKENS  # noqa: E402
 
 from kubelint import strategies as ks  # noqa: E402
@@ -357,16 +358,6 @@ def inputs(draw, command: str) -> Input:
     return Input(command, files, argv)
 
 
-def _signature(exc: BaseException) -> str:
-    where = "<cli>"
-    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-        path = frame.filename.replace(os.sep, "/")
-        if "/kubelint/" in path and "/fuzz/" not in path:
-            where = "kubelint/" + path.rsplit("/kubelint/", 1)[1] + ":" + frame.name
-            break
-    return f"{type(exc).__name__}@{where}"
-
-
 def _digest(root: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(root.iterdir())}
 
@@ -395,7 +386,7 @@ def run_input(item: Input, workdir: Path) -> tuple[str, str] | None:
     except NetworkUsed as exc:
         return f"network@{item.command}", str(exc)
     except Exception as exc:  # every exception is a finding
-        return _signature(exc), "".join(traceback.format_exception(exc))
+        return harness.signature(exc, "cli"), "".join(traceback.format_exception(exc))
     finally:
         signal.alarm(0)
     elapsed = time.perf_counter() - started

@@ -59,7 +59,8 @@ def _checker() -> _FileChecker:
     return _CHECKER
 
 
-def _signature(exc: BaseException, stage: str) -> str:
+def signature(exc: BaseException, stage: str) -> str:
+    """A failure's name: the exception type and the innermost kubelint frame it came from."""
     frames = traceback.extract_tb(exc.__traceback__)
     where = f"<{stage}>"
     for frame in reversed(frames):
@@ -111,7 +112,7 @@ def check_bytes(data: bytes, name: str = "f.yaml") -> int:
         raise
     except Exception as exc:
         _CHECKER = None
-        raise Bug(_signature(exc, stage), traceback.format_exc()) from exc
+        raise Bug(signature(exc, stage), traceback.format_exc()) from exc
     for f in findings:
         if f.name not in CODES or f.line < 1 or f.column < 1:
             raise Bug(
