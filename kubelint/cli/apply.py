@@ -167,17 +167,18 @@ def _selector_mapping(text: str) -> dict:
 
     labels, expressions = {}, []
     for term in filter(None, (t.strip() for t in text.split(","))):
-        key, _, value = term.replace("!=", "=").replace("==", "=").partition("=")
-        problems = is_qualified_name(key.strip()) + is_label_value(value.strip())
+        key, sep, value = term.partition("!=")
+        negated = bool(sep)
+        if not negated:
+            key, sep, value = term.replace("==", "=").partition("=")
+        key, value = key.strip(), value.strip()
+        problems = is_qualified_name(key) + is_label_value(value)
         if problems:
             raise SelectorError(f"{term!r}: {problems[0]}")
-        key, sep, value = term.partition("!=")
-        if sep:
-            expressions.append({"key": key.strip(), "operator": "NotIn", "values": [value.strip()]})
-            continue
-        key, sep, value = term.replace("==", "=").partition("=")
-        if not sep:
-            expressions.append({"key": key.strip(), "operator": "Exists"})
+        if negated:
+            expressions.append({"key": key, "operator": "NotIn", "values": [value]})
+        elif not sep:
+            expressions.append({"key": key, "operator": "Exists"})
         else:
-            labels[key.strip()] = value.strip()
+            labels[key] = value
     return {"matchLabels": labels, "matchExpressions": expressions}

@@ -16,7 +16,6 @@ from typing import Any
 
 from kubelint.cluster.ipam import PodIPAllocator
 from kubelint.cluster.model import Cluster, PullFailure
-from kubelint.model import dicts
 from kubelint.reconcile.objects import PodRecord
 
 CONTAINER_CREATING = "ContainerCreating"
@@ -56,19 +55,18 @@ class Kubelet:
             or self.pull_failure(self.cluster.images.sandbox, node) is not None
         ):
             pod.phase, pod.message = "Pending", CONTAINER_CREATING
-            pod.waiting = {c: CONTAINER_CREATING for c in _names(pod.body, "containers")}
+            pod.waiting = {str(c.get("name")): CONTAINER_CREATING for c in pod.containers()}
             return
         ip, refusal = self.ips.allocate(node, host_network=pod.host_network)
         if refusal is not None:
             pod.phase, pod.message = "Pending", refusal.text()
             return
         pod.ip = ip
-        spec = pod.body.get("spec") or {}
         for key, reason in (
             ("initContainers", "Init:" + IMAGE_PULL_BACKOFF),
             ("containers", IMAGE_PULL_BACKOFF),
         ):
-            for container in dicts(spec.get(key)):
+            for container in pod.containers(key):
                 failure = self.pull_failure(container.get("image"), node)
                 if failure is not None:
                     pod.waiting[str(container.get("name"))] = IMAGE_PULL_BACKOFF
@@ -78,10 +76,6 @@ class Kubelet:
             pod.phase = "Pending"
             return
         pod.phase, pod.ready = "Running", True
-
-
-def _names(body: Mapping[str, Any], key: str) -> list[str]:
-    return [str(c.get("name")) for c in dicts((body.get("spec") or {}).get(key))]
 
 
 def pod_status(pod: PodRecord) -> dict[str, Any]:
