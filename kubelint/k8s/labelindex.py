@@ -55,8 +55,9 @@ class LabelIndex(Generic[T]):
         candidates: list[int] | None = None
         used: Requirement | None = None  # the equality the candidates already satisfy
         for requirement in selector.requirements:
-            if requirement.operator == "In" and len(requirement.values) == 1:
-                posting = postings.get((requirement.key, next(iter(requirement.values))), [])
+            value = requirement.pinned
+            if value is not None:
+                posting = postings.get((requirement.key, value), [])
                 if candidates is None or len(posting) < len(candidates):
                     candidates, used = posting, requirement
         if candidates is None:

@@ -45,13 +45,20 @@ class Requirement(NamedTuple):
             return present and value in self.values
         return not present or value not in self.values  # NotIn: a missing key satisfies it
 
+    @property
+    def pinned(self) -> str | None:
+        """The one value an `In` requirement with a single value pins its key to, else None."""
+        if self.operator == "In" and len(self.values) == 1:
+            return next(iter(self.values))
+        return None
+
     def __str__(self) -> str:
         if self.operator == "Exists":
             return self.key
         if self.operator == "DoesNotExist":
             return f"!{self.key}"
-        if self.operator == "In" and len(self.values) == 1:
-            return f"{self.key}={next(iter(self.values))}"
+        if (value := self.pinned) is not None:
+            return f"{self.key}={value}"
         op = "in" if self.operator == "In" else "notin"
         return f"{self.key} {op} ({','.join(sorted(self.values))})"
 
@@ -105,11 +112,7 @@ class Selector(NamedTuple):
 
     def equalities(self) -> dict[str, str]:
         """key → value for requirements that pin a single value (used to narrow index lookups)."""
-        return {
-            r.key: next(iter(r.values))
-            for r in self.requirements
-            if r.operator == "In" and len(r.values) == 1
-        }
+        return {r.key: value for r in self.requirements if (value := r.pinned) is not None}
 
     def __str__(self) -> str:
         if self.nothing:
