@@ -40,14 +40,14 @@ def test_cli_rejects_an_invalid_namespace(tmp_path, kubelint_main):
     assert code == 2 and "Invalid value for --namespace" in err
 
 
-WIDGET_CRD = """\
+GIZMO_CRD = """\
 apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
-metadata: {name: widgets.example.com}
+metadata: {name: gizmos.diff-namespace.test}
 spec:
-  group: example.com
+  group: diff-namespace.test
   scope: Cluster
-  names: {kind: Widget, plural: widgets, singular: widget, listKind: WidgetList}
+  names: {kind: Gizmo, plural: gizmos, singular: gizmo, listKind: GizmoList}
   versions:
   - name: v1
     served: true
@@ -61,13 +61,15 @@ spec:
 
 
 def test_cluster_scoped_custom_resources_get_no_namespace(tmp_path):
-    # the input's CRD says Widget is cluster-scoped: -n must not place it in a namespace
-    widget = "apiVersion: example.com/v1\nkind: Widget\nmetadata: {{name: w}}\nspec: {{size: {}}}\n"
-    old = _files(tmp_path, "old.yaml", WIDGET_CRD + widget.format(1))
-    new = _files(tmp_path, "new.yaml", WIDGET_CRD + widget.format(2))
+    # the input's CRD says Gizmo is cluster-scoped: -n must not place it in a namespace (a group
+    # of its own: CRD scopes are registered for the whole process)
+    gizmo = "apiVersion: diff-namespace.test/v1\nkind: Gizmo\nmetadata: {{name: g}}\n"
+    gizmo += "spec: {{size: {}}}\n"
+    old = _files(tmp_path, "old.yaml", GIZMO_CRD + gizmo.format(1))
+    new = _files(tmp_path, "new.yaml", GIZMO_CRD + gizmo.format(2))
     result = diff(old, new, namespace="prod")
     (change,) = [c for c in result.changes if c.status != "unchanged"]
-    assert change.ref.kind == "Widget" and not change.ref.namespace
+    assert change.ref.kind == "Gizmo" and not change.ref.namespace
     assert "namespace" not in change.new_body["metadata"]
 
 
